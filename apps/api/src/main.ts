@@ -1,0 +1,2 @@
+import { hello } from '@custodia/platform';
+process.stdout.write(hello() + '\n');

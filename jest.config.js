@@ -1,0 +1,33 @@
+// Three tiers by suffix (CONVENTIONS.md): *.spec.ts, *.int-spec.ts, *.e2e-spec.ts.
+const tier = process.env.JEST_TIER;
+const suffix = tier === 'unit' ? 'spec' : tier === 'int' ? 'int-spec' : tier === 'e2e' ? 'e2e-spec' : '(spec|int-spec|e2e-spec)';
+
+/** @type {import('jest').Config} */
+module.exports = {
+  rootDir: '.',
+  testEnvironment: 'node',
+  testRegex: `(apps|libs|test)/.*[./]${suffix}\\.ts$`,
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      {
+        jsc: {
+          parser: { syntax: 'typescript', decorators: true },
+          transform: { legacyDecorator: true, decoratorMetadata: true },
+          target: 'es2022',
+          keepClassNames: true,
+        },
+        module: { type: 'commonjs' },
+        sourceMaps: 'inline',
+      },
+    ],
+  },
+  moduleNameMapper: {
+    '^@custodia/(.*)$': '<rootDir>/libs/$1/src/index.ts',
+  },
+  globalSetup: '<rootDir>/jest.global-setup.ts',
+  globalTeardown: '<rootDir>/jest.global-teardown.ts',
+  testTimeout: 60_000,
+  maxWorkers: process.env.CI ? 2 : '50%',
+  reporters: ['default', '<rootDir>/libs/testing/src/summary-reporter.js'],
+};

@@ -1,0 +1,133 @@
+import { existsSync, readFileSync } from 'node:fs';
+
+export type EventStoreKind = 'postgres' | 'kurrentdb';
+export type ProjectorMode = 'inline' | 'off';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** The one validated configuration object. Built once at boot from the environment. */
+export type Config = {
+  readonly port: number;
+  /** Undefined means: start the embedded PostgreSQL under `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly eventStore: EventStoreKind;
+  readonly kurrentdbUrl: string | undefined;
+  readonly auth: { readonly jwtSecret: string } | { readonly jwksUrl: string } | undefined;
+  readonly masterKey: { readonly key: Buffer; readonly source: 'env' | 'file' } | undefined;
+  readonly bootstrapAdminId: string | undefined;
+  readonly projector: ProjectorMode;
+  readonly logLevel: LogLevel;
+};
+
+/** Thrown when the environment is wrong; the message is one line naming the variable. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+export const MIN_JWT_SECRET_LENGTH = 32;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const present = (env: Env, name: string): string | undefined => {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+};
+
+const oneOf = <T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T => {
+  const value = present(env, name) ?? fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(name, `must be one of ${allowed.join('|')}`);
+  }
+  return value as T;
+};
+
+const url = (env: Env, name: string, protocols: readonly string[]): string | undefined => {
+  const value = present(env, name);
+  if (value === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(name, 'must be a URL');
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must use ${protocols.join(' or ')}`);
+  }
+  return value;
+};
+
+const decodeMasterKey = (name: string, base64: string): Buffer => {
+  const key = Buffer.from(base64.trim(), 'base64');
+  if (key.length !== 32 || key.toString('base64') !== base64.trim()) {
+    throw new ConfigError(name, 'must be 32 bytes encoded as base64');
+  }
+  return key;
+};
+
+const masterKey = (env: Env): Config['masterKey'] => {
+  const inline = present(env, 'CUSTODIA_MASTER_KEY');
+  const file = present(env, 'CUSTODIA_MASTER_KEY_FILE');
+  if (inline !== undefined && file !== undefined) {
+    throw new ConfigError('CUSTODIA_MASTER_KEY', 'and CUSTODIA_MASTER_KEY_FILE are both set; choose one');
+  }
+  if (inline !== undefined) return { key: decodeMasterKey('CUSTODIA_MASTER_KEY', inline), source: 'env' };
+  if (file === undefined) return undefined;
+  if (!existsSync(file)) throw new ConfigError('CUSTODIA_MASTER_KEY_FILE', 'names a file that does not exist');
+  return { key: decodeMasterKey('CUSTODIA_MASTER_KEY_FILE', readFileSync(file, 'utf8')), source: 'file' };
+};
+
+const auth = (env: Env): Config['auth'] => {
+  const secret = present(env, 'AUTH_JWT_SECRET');
+  const jwksUrl = url(env, 'AUTH_JWKS_URL', ['https:', 'http:']);
+  if (secret !== undefined && jwksUrl !== undefined) {
+    throw new ConfigError('AUTH_JWT_SECRET', 'and AUTH_JWKS_URL are both set; choose one');
+  }
+  if (secret !== undefined) {
+    if (secret.length < MIN_JWT_SECRET_LENGTH) {
+      throw new ConfigError('AUTH_JWT_SECRET', `must be at least ${MIN_JWT_SECRET_LENGTH} characters`);
+    }
+    return { jwtSecret: secret };
+  }
+  return jwksUrl === undefined ? undefined : { jwksUrl };
+};
+
+const port = (env: Env): number => {
+  const raw = present(env, 'PORT') ?? '3000';
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < 1 || value > 65535) {
+    throw new ConfigError('PORT', 'must be an integer between 1 and 65535');
+  }
+  return value;
+};
+
+/**
+ * Validates the environment into one typed object, or throws a ConfigError naming the variable.
+ * Secrets that the embedded default can generate (JWT secret, master key) are optional here; the
+ * API's bootstrap decides whether a missing one is an error.
+ */
+export const loadConfig = (env: Env = process.env): Config => {
+  const eventStore = oneOf<EventStoreKind>(env, 'EVENT_STORE', ['postgres', 'kurrentdb'], 'postgres');
+  const kurrentdbUrl = url(env, 'KURRENTDB_URL', ['kurrentdb:', 'kurrentdb+discover:', 'esdb:', 'esdb+discover:']);
+  if (eventStore === 'kurrentdb' && kurrentdbUrl === undefined) {
+    throw new ConfigError('KURRENTDB_URL', 'is required when EVENT_STORE=kurrentdb');
+  }
+  return {
+    port: port(env),
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    dataDir: present(env, 'CUSTODIA_DATA_DIR') ?? '.custodia',
+    eventStore,
+    kurrentdbUrl,
+    auth: auth(env),
+    masterKey: masterKey(env),
+    bootstrapAdminId: present(env, 'BOOTSTRAP_ADMIN_ID'),
+    projector: oneOf<ProjectorMode>(env, 'PROJECTOR', ['inline', 'off'], 'inline'),
+    logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+  };
+};
