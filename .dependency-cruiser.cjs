@@ -6,9 +6,10 @@ module.exports = {
   forbidden: [
     {
       name: 'lib-through-index-only',
-      comment: 'Another library is imported through @custodia/<lib> (its index.ts), never its internals.',
+      comment:
+        'Another library is imported through @custodia/<lib> (its index.ts), never its internals.',
       severity: 'error',
-      from: { path: '^(libs|apps)/([^/]+)/' },
+      from: { path: '^(?:libs|apps)/([^/]+)/' },
       to: {
         path: '^libs/([^/]+)/src/(?!index\\.ts$)',
         pathNot: '^libs/$1/',
@@ -22,7 +23,8 @@ module.exports = {
     },
     {
       name: 'domain-is-pure',
-      comment: 'Deciders, events, commands and errors hold rules only: no framework, database or crypto.',
+      comment:
+        'Deciders, events, commands and errors hold rules only: no framework, database or crypto.',
       severity: 'error',
       from: { path: '\\.(decider|events|commands|errors)\\.ts$' },
       to: { path: '(node_modules/(@nestjs|typeorm|pg|@kurrent|jose|pino)|^node:crypto$|^crypto$)' },
@@ -30,7 +32,10 @@ module.exports = {
     {
       name: 'no-test-code-in-product',
       severity: 'error',
-      from: { path: '^(apps|libs)/', pathNot: '(\\.(spec|int-spec|e2e-spec)\\.ts$|^libs/testing/|\\.contract\\.ts$)' },
+      from: {
+        path: '^(apps|libs)/',
+        pathNot: '(\\.(spec|int-spec|e2e-spec)\\.ts$|^libs/testing/|\\.contract\\.ts$)',
+      },
       to: { path: '(^libs/testing/|\\.(spec|int-spec|e2e-spec)\\.ts$)' },
     },
     {

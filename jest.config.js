@@ -1,6 +1,13 @@
 // Three tiers by suffix (CONVENTIONS.md): *.spec.ts, *.int-spec.ts, *.e2e-spec.ts.
 const tier = process.env.JEST_TIER;
-const suffix = tier === 'unit' ? 'spec' : tier === 'int' ? 'int-spec' : tier === 'e2e' ? 'e2e-spec' : '(spec|int-spec|e2e-spec)';
+const suffix =
+  tier === 'unit'
+    ? 'spec'
+    : tier === 'int'
+      ? 'int-spec'
+      : tier === 'e2e'
+        ? 'e2e-spec'
+        : '(spec|int-spec|e2e-spec)';
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -1,2 +1,2 @@
-import { hello } from '@custodia/platform';
-process.stdout.write(hello() + '\n');
+// Placeholder until the API bootstrap lands.
+export {};

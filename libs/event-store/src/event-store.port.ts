@@ -95,7 +95,11 @@ export type Subscription = AsyncIterable<RecordedEvent> & {
 };
 
 export type EventStore = {
-  append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  append(
+    streamId: string,
+    events: readonly NewEvent[],
+    options?: AppendOptions,
+  ): Promise<AppendResult>;
   /** An empty array when the stream does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** One page of the global log in commit order; continue from the last event's position. */

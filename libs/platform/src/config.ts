@@ -30,7 +30,15 @@ export class ConfigError extends Error {
   }
 }
 
-const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const LOG_LEVELS: readonly LogLevel[] = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+];
 export const MIN_JWT_SECRET_LENGTH = 32;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -75,12 +83,20 @@ const masterKey = (env: Env): Config['masterKey'] => {
   const inline = present(env, 'CUSTODIA_MASTER_KEY');
   const file = present(env, 'CUSTODIA_MASTER_KEY_FILE');
   if (inline !== undefined && file !== undefined) {
-    throw new ConfigError('CUSTODIA_MASTER_KEY', 'and CUSTODIA_MASTER_KEY_FILE are both set; choose one');
+    throw new ConfigError(
+      'CUSTODIA_MASTER_KEY',
+      'and CUSTODIA_MASTER_KEY_FILE are both set; choose one',
+    );
   }
-  if (inline !== undefined) return { key: decodeMasterKey('CUSTODIA_MASTER_KEY', inline), source: 'env' };
+  if (inline !== undefined)
+    return { key: decodeMasterKey('CUSTODIA_MASTER_KEY', inline), source: 'env' };
   if (file === undefined) return undefined;
-  if (!existsSync(file)) throw new ConfigError('CUSTODIA_MASTER_KEY_FILE', 'names a file that does not exist');
-  return { key: decodeMasterKey('CUSTODIA_MASTER_KEY_FILE', readFileSync(file, 'utf8')), source: 'file' };
+  if (!existsSync(file))
+    throw new ConfigError('CUSTODIA_MASTER_KEY_FILE', 'names a file that does not exist');
+  return {
+    key: decodeMasterKey('CUSTODIA_MASTER_KEY_FILE', readFileSync(file, 'utf8')),
+    source: 'file',
+  };
 };
 
 const auth = (env: Env): Config['auth'] => {
@@ -91,7 +107,10 @@ const auth = (env: Env): Config['auth'] => {
   }
   if (secret !== undefined) {
     if (secret.length < MIN_JWT_SECRET_LENGTH) {
-      throw new ConfigError('AUTH_JWT_SECRET', `must be at least ${MIN_JWT_SECRET_LENGTH} characters`);
+      throw new ConfigError(
+        'AUTH_JWT_SECRET',
+        `must be at least ${MIN_JWT_SECRET_LENGTH} characters`,
+      );
     }
     return { jwtSecret: secret };
   }
@@ -113,8 +132,18 @@ const port = (env: Env): number => {
  * API's bootstrap decides whether a missing one is an error.
  */
 export const loadConfig = (env: Env = process.env): Config => {
-  const eventStore = oneOf<EventStoreKind>(env, 'EVENT_STORE', ['postgres', 'kurrentdb'], 'postgres');
-  const kurrentdbUrl = url(env, 'KURRENTDB_URL', ['kurrentdb:', 'kurrentdb+discover:', 'esdb:', 'esdb+discover:']);
+  const eventStore = oneOf<EventStoreKind>(
+    env,
+    'EVENT_STORE',
+    ['postgres', 'kurrentdb'],
+    'postgres',
+  );
+  const kurrentdbUrl = url(env, 'KURRENTDB_URL', [
+    'kurrentdb:',
+    'kurrentdb+discover:',
+    'esdb:',
+    'esdb+discover:',
+  ]);
   if (eventStore === 'kurrentdb' && kurrentdbUrl === undefined) {
     throw new ConfigError('KURRENTDB_URL', 'is required when EVENT_STORE=kurrentdb');
   }

