@@ -1,2 +1,4 @@
 export * from './event-store.errors';
 export * from './event-store.port';
+export * from './event-store.contract';
+export * from './in-memory/in-memory-event-store';
