@@ -1,0 +1,150 @@
+import { type TestDatabase, createTestDatabase } from '@custodia/testing';
+import { randomUUID } from 'node:crypto';
+import { Client, Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { EventStoreError } from '../event-store.errors';
+import { type HeldAppend, describeEventStoreContract } from '../event-store.contract';
+import type { NewEvent } from '../event-store.port';
+import { eventStoreMigrations } from './migrations/event-store.migrations';
+import { appendQuery } from './postgres-append.query';
+import { PostgresEventStore } from './postgres-event-store';
+
+const migrate = async (url: string): Promise<DataSource> => {
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url,
+    migrations: [...eventStoreMigrations],
+  });
+  await dataSource.initialize();
+  await dataSource.runMigrations();
+  return dataSource;
+};
+
+/** BEGIN, the store's own append statement, and no COMMIT yet: a transaction that commits late. */
+const holdOpenAppend = async (
+  url: string,
+  streamId: string,
+  events: readonly NewEvent[],
+): Promise<HeldAppend> => {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  await client.query('BEGIN');
+  const { text, values } = appendQuery(streamId, events, 'any');
+  await client.query(text, values);
+  const finish = (command: string) => async () => {
+    await client.query(command);
+    await client.end();
+  };
+  return { commit: finish('COMMIT'), rollback: finish('ROLLBACK') };
+};
+
+describe(PostgresEventStore.name, () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('event_store');
+    dataSource = await migrate(database.url);
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  describeEventStoreContract('postgres', {
+    create: () => {
+      const store = new PostgresEventStore({ url: database.url, pollIntervalMs: 100 });
+      return Promise.resolve({
+        store,
+        holdOpenAppend: (streamId, events) => holdOpenAppend(database.url, streamId, events),
+        cleanup: () => store.close(),
+      });
+    },
+    quietPeriodMs: 400,
+  });
+
+  describe('in PostgreSQL', () => {
+    let sut: PostgresEventStore;
+    beforeEach(() => {
+      sut = new PostgresEventStore({ url: database.url, pollIntervalMs: 100 });
+    });
+    afterEach(() => sut.close());
+
+    it('refuses to update or delete stored events', async () => {
+      await sut.append(`Customer-${randomUUID()}`, [{ type: 'A', data: {} }]);
+      await expect(dataSource.query(`UPDATE events SET type = 'B'`)).rejects.toThrow('append-only');
+      await expect(dataSource.query(`DELETE FROM events`)).rejects.toThrow('append-only');
+    });
+
+    it('keeps event data out of error messages', async () => {
+      const canary = `canary-${randomUUID()}`;
+      const error: unknown = await sut
+        .append(`Customer-${randomUUID()}`, [{ type: 'A', data: { note: `${canary}\u0000` } }])
+        .catch((rejection: unknown) => rejection);
+      expect(error).toBeInstanceOf(EventStoreError);
+      expect((error as EventStoreError).code).toBe('EVENT_STORE.INVALID_ARGUMENT');
+      expect(JSON.stringify(error, Object.getOwnPropertyNames(error))).not.toContain(canary);
+      expect((error as EventStoreError).cause).toBeUndefined();
+    });
+
+    it('uses a pool it is given without ending it', async () => {
+      const pool = new Pool({ connectionString: database.url, max: 3 });
+      const store = await PostgresEventStore.connect(pool);
+      await store.append(`Customer-${randomUUID()}`, [{ type: 'A', data: {} }]);
+      await store.close();
+      await expect(pool.query('SELECT 1 AS one')).resolves.toMatchObject({ rows: [{ one: 1 }] });
+      await pool.end();
+    });
+
+    it('reports an unreachable server as EVENT_STORE.UNAVAILABLE', async () => {
+      const error: unknown = await PostgresEventStore.connect(
+        'postgres://nobody:secret@127.0.0.1:1/none',
+      ).catch((rejection: unknown) => rejection);
+      expect(error).toBeInstanceOf(EventStoreError);
+      expect((error as EventStoreError).code).toBe('EVENT_STORE.UNAVAILABLE');
+      expect((error as EventStoreError).message).not.toContain('secret');
+    });
+  });
+
+  describe('eventStoreMigrations', () => {
+    it('create the schema and drop it again without a trace', async () => {
+      const fresh = await createTestDatabase('event_store_migrations');
+      const migrated = await migrate(fresh.url);
+      const objects = () =>
+        migrated.query<{ name: string }[]>(`
+          SELECT relname AS name FROM pg_class
+          WHERE relnamespace = 'public'::regnamespace AND relname LIKE 'events%'
+          UNION ALL
+          SELECT proname FROM pg_proc WHERE pronamespace = 'public'::regnamespace
+          ORDER BY name`);
+      try {
+        const store = new PostgresEventStore({ url: fresh.url });
+        const missing = new PostgresEventStore({ url: fresh.url });
+        expect((await objects()).map((row) => row.name)).toEqual([
+          'events',
+          'events_event_id_key',
+          'events_global_order_idx',
+          'events_global_position_seq',
+          'events_notify',
+          'events_pkey',
+          'events_refuse_change',
+          'events_stream_revision_key',
+        ]);
+        await store.append('Customer-1', [{ type: 'A', data: {} }]);
+        await store.close();
+
+        await migrated.undoLastMigration();
+        expect(await objects()).toEqual([]);
+        await expect(missing.readAll()).rejects.toThrow('run eventStoreMigrations');
+        await missing.close();
+
+        await migrated.runMigrations();
+        expect(await objects()).toHaveLength(8);
+      } finally {
+        await migrated.destroy();
+        await fresh.drop();
+      }
+    });
+  });
+});

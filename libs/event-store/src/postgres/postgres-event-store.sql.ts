@@ -1,0 +1,94 @@
+/**
+ * Every query the PostgreSQL event store runs, in one place for review. Parameters are
+ * positional; the comment above each one names them.
+ */
+
+const COLUMNS = `global_position, transaction_id::text AS transaction_id, stream_id, revision,
+  event_id, type, data, metadata, recorded_at`;
+
+/** A row as node-postgres returns it (int8 as string, jsonb parsed). */
+export type EventRow = {
+  readonly global_position: string;
+  readonly transaction_id: string;
+  readonly stream_id: string;
+  readonly revision: string;
+  readonly event_id: string;
+  readonly type: string;
+  readonly data: Record<string, unknown>;
+  readonly metadata: Record<string, unknown>;
+  readonly recorded_at: Date;
+};
+
+/**
+ * The whole batch in one statement, so it is atomic without an explicit transaction; returns
+ * the last event written, or no row when the expectation fails. A concurrent writer that took
+ * the same revisions first makes it fail on events_stream_revision_key instead.
+ * $1 stream id, $2 expected kind ('any' | 'no_stream' | 'exists' | 'revision'),
+ * $3 expected revision (when $2 = 'revision'), $4..$7 event ids, types, data, metadata.
+ */
+export const APPEND_EVENTS = `
+  WITH stream AS (
+    SELECT coalesce(max(revision), -1) AS revision FROM events WHERE stream_id = $1
+  ),
+  inserted AS (
+    INSERT INTO events (stream_id, revision, event_id, type, data, metadata)
+    SELECT $1, stream.revision + batch.n, batch.event_id, batch.type, batch.data, batch.metadata
+    FROM stream,
+      unnest($4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[]) WITH ORDINALITY
+        AS batch (event_id, type, data, metadata, n)
+    WHERE CASE $2::text
+      WHEN 'any' THEN true
+      WHEN 'no_stream' THEN stream.revision = -1
+      WHEN 'exists' THEN stream.revision >= 0
+      ELSE stream.revision = $3::bigint
+    END
+    ORDER BY batch.n
+    RETURNING revision, transaction_id, global_position
+  )
+  SELECT revision, transaction_id::text AS transaction_id, global_position
+  FROM inserted ORDER BY revision DESC LIMIT 1`;
+
+/** $1 stream id. */
+export const STREAM_REVISION = `
+  SELECT coalesce(max(revision), -1) AS revision FROM events WHERE stream_id = $1`;
+
+/** $1 event ids: where they already are, to tell a retried append from a clash. */
+export const EVENTS_BY_ID = `
+  SELECT event_id, stream_id, revision, transaction_id::text AS transaction_id, global_position
+  FROM events WHERE event_id = ANY ($1::uuid[])`;
+
+/** $1 stream id, $2 first revision (inclusive), $3 max count (null: all). */
+export const READ_STREAM_FORWARDS = `
+  SELECT ${COLUMNS} FROM events
+  WHERE stream_id = $1 AND revision >= $2
+  ORDER BY revision LIMIT $3`;
+
+/** $1 stream id, $2 first revision (inclusive, going down), $3 max count (null: all). */
+export const READ_STREAM_BACKWARDS = `
+  SELECT ${COLUMNS} FROM events
+  WHERE stream_id = $1 AND revision <= $2
+  ORDER BY revision DESC LIMIT $3`;
+
+/**
+ * The gap-safe read: only transactions older than every running one are visible, so a
+ * transaction that commits late can never land behind a position a reader has passed.
+ * $1, $2 exclusive start (transaction id, global position), $3 event types or null,
+ * $4 LIKE patterns of stream prefixes or null, $5 max count (null: all).
+ */
+export const READ_ALL = `
+  SELECT ${COLUMNS} FROM events
+  WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+    AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+    AND ($3::text[] IS NULL OR type = ANY ($3::text[]))
+    AND ($4::text[] IS NULL OR stream_id LIKE ANY ($4::text[]))
+  ORDER BY transaction_id, global_position
+  LIMIT $5`;
+
+/** The last visible position, by the same visibility rule as READ_ALL. */
+export const HEAD_POSITION = `
+  SELECT transaction_id::text AS transaction_id, global_position FROM events
+  WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+  ORDER BY transaction_id DESC, global_position DESC
+  LIMIT 1`;
+
+export const LISTEN = `LISTEN custodia_events`;

@@ -1,0 +1,107 @@
+import type {
+  AllFilter,
+  Position,
+  ReadAllOptions,
+  RecordedEvent,
+  Subscription,
+} from '../event-store.port';
+import type { PostgresNotifier } from './postgres-notifier';
+
+type Page = { readonly events: RecordedEvent[]; readonly scannedTo: Position | undefined };
+
+/** What a subscription needs from its store. */
+export type SubscriptionSource = {
+  readonly notifier: PostgresNotifier;
+  readonly pollIntervalMs: number;
+  readonly pageSize: number;
+  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  headPosition(): Promise<Position | undefined>;
+  comparePositions(a: Position, b: Position): number;
+  /** Called once the subscription has stopped, so the store can forget it. */
+  forget(subscription: PostgresSubscription): void;
+};
+
+/**
+ * Catch-up then live, by reading pages of the gap-safe log. Between pages it sleeps until a
+ * NOTIFY or the polling interval, whichever comes first.
+ */
+export class PostgresSubscription implements Subscription {
+  private closed = false;
+  private notified = false;
+  private wakeUp: (() => void) | undefined;
+  /** The read in flight, so close() can wait for it before the pool ends. */
+  private reading: Promise<unknown> = Promise.resolve();
+  private readonly onNotify = (): void => {
+    this.notified = true;
+    this.wakeUp?.();
+  };
+
+  constructor(
+    private readonly source: SubscriptionSource,
+    private cursor: Position | undefined,
+    private readonly filter: AllFilter | undefined,
+  ) {
+    source.notifier.add(this.onNotify);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<RecordedEvent, void, undefined> {
+    try {
+      while (!this.closed) {
+        this.notified = false;
+        const { events, scannedTo } = await this.read();
+        for (const event of events) {
+          if (this.closed) return;
+          this.cursor = event.position;
+          yield event;
+        }
+        if (scannedTo) this.cursor = scannedTo;
+        if (events.length < this.source.pageSize && !this.notified) await this.idle();
+      }
+    } finally {
+      await this.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      this.source.notifier.remove(this.onNotify);
+      this.wakeUp?.();
+      this.source.forget(this);
+    }
+    await this.reading.catch(() => undefined);
+  }
+
+  private read(): Promise<Page> {
+    const page = this.readPage();
+    this.reading = page;
+    return page;
+  }
+
+  private async readPage(): Promise<Page> {
+    // With a filter, most of the log may not match: remember how far it was scanned (the head,
+    // taken before the read, is fully covered by it) so the next poll does not rescan it.
+    const head = this.filter ? await this.source.headPosition() : undefined;
+    const events = await this.source.readAll({
+      from: this.cursor,
+      filter: this.filter,
+      maxCount: this.source.pageSize,
+    });
+    const last = events[events.length - 1]?.position ?? this.cursor;
+    const beyond = head && (!last || this.source.comparePositions(head, last) > 0);
+    const scannedTo = events.length < this.source.pageSize && beyond ? head : undefined;
+    return { events, scannedTo };
+  }
+
+  private idle(): Promise<void> {
+    this.source.notifier.ensureListening();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, this.source.pollIntervalMs);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = done;
+    }).finally(() => (this.wakeUp = undefined));
+  }
+}
