@@ -64,6 +64,20 @@ export const waitFor = async (
   }
 };
 
+/**
+ * Waits until readers see `position`. Stores may let readers lag behind a committed append
+ * (PostgreSQL hides it while an older transaction anywhere on the server is still open).
+ */
+export const waitUntilVisible = async (store: EventStore, position: Position): Promise<void> => {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const head = await store.headPosition();
+    if (head !== undefined && store.comparePositions(head, position) >= 0) return;
+    if (Date.now() > deadline) throw new Error('timed out waiting for an append to be visible');
+    await sleep(10);
+  }
+};
+
 /** Drains a subscription in the background; `stop()` closes it and waits for the loop to end. */
 export const collect = (subscription: Subscription) => {
   const received: RecordedEvent[] = [];

@@ -6,6 +6,7 @@ import {
   expectStoreError,
   ids,
   newNamespace,
+  waitUntilVisible,
 } from './contract-support';
 
 export const readCases = ({ fixture }: ContractContext): void => {
@@ -69,11 +70,13 @@ export const readCases = ({ fixture }: ContractContext): void => {
         ['Customer-2', 'FollowUpLogged'],
       ];
       const appended = [];
+      let last: Position | undefined;
       for (const [stream, type] of steps) {
         const next = event(type, { stream });
-        await sut().append(`${namespace}-${stream}`, [next]);
+        last = (await sut().append(`${namespace}-${stream}`, [next])).position;
         appended.push(next);
       }
+      await waitUntilVisible(sut(), last as Position);
       return { namespace, start, appended };
     };
 
@@ -122,7 +125,8 @@ export const readCases = ({ fixture }: ContractContext): void => {
       const start = await sut().headPosition();
       await sut().append(`${namespace}-a_b-1`, [event('A')]);
       await sut().append(`${namespace}-axb-1`, [event('A')]);
-      await sut().append(`${namespace}-a%-1`, [event('A')]);
+      const last = await sut().append(`${namespace}-a%-1`, [event('A')]);
+      await waitUntilVisible(sut(), last.position);
       const read = async (prefix: string) =>
         (await sut().readAll({ from: start, filter: { streamPrefixes: [prefix] } })).map(
           (e) => e.streamId,
@@ -146,6 +150,7 @@ export const readCases = ({ fixture }: ContractContext): void => {
       const before = await sut().headPosition();
       const first = await sut().append(`${namespace}-Customer-1`, [event('A')]);
       const second = await sut().append(`${namespace}-Customer-2`, [event('B')]);
+      await waitUntilVisible(sut(), second.position);
       const head = await sut().headPosition();
 
       if (before !== undefined)

@@ -9,6 +9,8 @@ import { eventStoreMigrations } from './migrations/event-store.migrations';
 import { appendQuery } from './postgres-append.query';
 import { PostgresEventStore } from './postgres-event-store';
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 const migrate = async (url: string): Promise<DataSource> => {
   const dataSource = new DataSource({
     type: 'postgres',
@@ -70,6 +72,53 @@ describe(PostgresEventStore.name, () => {
       sut = new PostgresEventStore({ url: database.url, pollIntervalMs: 100 });
     });
     afterEach(() => sut.close());
+
+    const firstEvent = async (store: PostgresEventStore, streamId: string): Promise<number> => {
+      const started = Date.now();
+      const subscription = store.subscribeToAll({
+        from: await store.headPosition(),
+        filter: { streamPrefixes: [streamId] },
+      });
+      await sleep(200); // subscribed and idle
+      await store.append(streamId, [{ type: 'A', data: {} }]);
+      for await (const _event of subscription) break;
+      return Date.now() - started - 200;
+    };
+
+    it('wakes subscribers through NOTIFY without waiting for the next poll', async () => {
+      const store = new PostgresEventStore({ url: database.url, pollIntervalMs: 60_000 });
+      try {
+        expect(await firstEvent(store, `Customer-${randomUUID()}`)).toBeLessThan(5_000);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('falls back to polling when the LISTEN connection is lost', async () => {
+      const listening = () =>
+        dataSource.query<{ pid: number }[]>(
+          `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = $1`,
+          ['LISTEN custodia_events'],
+        );
+      const streamId = `Customer-${randomUUID()}`;
+      const subscription = sut.subscribeToAll({ filter: { streamPrefixes: [streamId] } });
+      const received: string[] = [];
+      const draining = (async () => {
+        for await (const event of subscription) received.push(event.type);
+      })();
+      await sleep(300);
+      const [listener] = await listening();
+      expect(listener).toBeDefined();
+      await dataSource.query('SELECT pg_terminate_backend($1)', [listener?.pid]);
+
+      await sut.append(streamId, [{ type: 'AfterListenerLost', data: {} }]);
+      const deadline = Date.now() + 5_000;
+      while (received.length === 0 && Date.now() < deadline) await sleep(20);
+      await subscription.close();
+      await draining;
+      expect(received).toEqual(['AfterListenerLost']);
+      expect((await listening()).map((row) => row.pid)).not.toContain(listener?.pid);
+    });
 
     it('refuses to update or delete stored events', async () => {
       await sut.append(`Customer-${randomUUID()}`, [{ type: 'A', data: {} }]);
