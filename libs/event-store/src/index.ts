@@ -4,3 +4,4 @@ export * from './event-store.contract';
 export * from './in-memory/in-memory-event-store';
 export * from './postgres/postgres-event-store';
 export * from './postgres/migrations/event-store.migrations';
+export * from './kurrentdb/kurrentdb-event-store';

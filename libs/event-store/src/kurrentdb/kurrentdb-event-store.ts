@@ -1,0 +1,335 @@
+import {
+  BACKWARDS,
+  END,
+  FORWARDS,
+  KurrentDBClient,
+  START,
+  type AllStreamResolvedEvent,
+  type ReadPosition,
+  type RecordedEvent as KurrentRecordedEvent,
+  jsonEvent,
+} from '@kurrent/kurrentdb-client';
+import { EventStoreError, WrongExpectedRevision } from '../event-store.errors';
+import {
+  checkReadAllOptions,
+  checkReadStreamOptions,
+  duplicateEventId,
+  matchesFilter,
+  prepareAppend,
+} from '../event-store.guards';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  NewEvent,
+  Position,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+} from '../event-store.port';
+import {
+  comparePositions,
+  decodePosition,
+  encodePosition,
+  isStreamNotFound,
+  matchesNothing,
+  toActualRevision,
+  toEventStoreError,
+  toRecordedEvent,
+  toRevision,
+  toServerFilter,
+  toStreamState,
+} from './kurrentdb-mapping';
+import {
+  KurrentDbSubscription,
+  type SubscriptionRetry,
+  defaultSubscriptionRetry,
+} from './kurrentdb-subscription';
+
+export type KurrentDbEventStoreOptions = {
+  /** Events per round trip when paging $all (default 500). */
+  readonly pageSize?: number;
+  /** `ping()` fails after this long (default 5 s). */
+  readonly pingTimeoutMs?: number;
+  readonly subscriptionRetry?: SubscriptionRetry;
+};
+
+/**
+ * The event store port on KurrentDB (or EventStoreDB 22.6+) through `@kurrent/kurrentdb-client`.
+ * Streams map one to one; the global log is $all without system events; positions are the
+ * server's `{commit, prepare}` encoded by `encodePosition`. Event ids are passed through, so the
+ * server's idempotency check makes a retried append a no-op.
+ */
+export class KurrentDbEventStore implements EventStore {
+  private closed = false;
+  private readonly subscriptions = new Set<KurrentDbSubscription>();
+  private readonly pageSize: number;
+  private readonly pingTimeoutMs: number;
+  private readonly subscriptionRetry: SubscriptionRetry;
+
+  private constructor(
+    private readonly client: KurrentDBClient,
+    options: KurrentDbEventStoreOptions,
+  ) {
+    this.pageSize = Math.max(2, options.pageSize ?? 500);
+    this.pingTimeoutMs = options.pingTimeoutMs ?? 5_000;
+    this.subscriptionRetry = options.subscriptionRetry ?? defaultSubscriptionRetry;
+  }
+
+  /**
+   * `kurrentdb://host:2113?tls=false` (also `kurrent://`, `kdb://`, `+discover` forms) or the
+   * older `esdb://`, rewritten so the client does not warn on every start. Connects lazily.
+   */
+  static fromConnectionString(
+    connectionString: string,
+    options: KurrentDbEventStoreOptions = {},
+  ): KurrentDbEventStore {
+    const normalised = connectionString.replace(/^esdb(\+discover)?:\/\//i, 'kurrentdb$1://');
+    let client: KurrentDBClient;
+    try {
+      client = KurrentDBClient.connectionString(normalised);
+    } catch {
+      // The parser's message may echo the string, credentials included: keep it out.
+      throw new EventStoreError(
+        'EVENT_STORE.INVALID_ARGUMENT',
+        'KURRENTDB_URL is not a valid connection string (kurrentdb://host:2113?tls=false)',
+      );
+    }
+    return new KurrentDbEventStore(client, options);
+  }
+
+  /** Over a client configured elsewhere (credentials provider, certificates, or a test fake). */
+  static fromClient(
+    client: KurrentDBClient,
+    options: KurrentDbEventStoreOptions = {},
+  ): KurrentDbEventStore {
+    return new KurrentDbEventStore(client, options);
+  }
+
+  async append(
+    streamId: string,
+    events: readonly NewEvent[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    this.assertOpen();
+    const expected = options.expectedRevision ?? 'any';
+    const prepared = prepareAppend(streamId, events, expected);
+    const context = { operation: 'append', streamId, expected };
+    try {
+      const result = await this.client.appendToStream(
+        streamId,
+        prepared.map((event) =>
+          jsonEvent({
+            id: event.id,
+            type: event.type,
+            data: event.data,
+            metadata: event.metadata,
+          }),
+        ),
+        { streamState: toStreamState(expected) },
+      );
+      if (!result.success)
+        throw new WrongExpectedRevision(
+          streamId,
+          expected,
+          toActualRevision(result.nextExpectedRevision),
+        );
+      const nextExpectedRevision = toRevision(result.nextExpectedRevision);
+      const ids = prepared.map((event) => event.id);
+      const position = await this.landed(streamId, ids, nextExpectedRevision);
+      return { nextExpectedRevision, position };
+    } catch (error) {
+      throw toEventStoreError(error, context);
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    checkReadStreamOptions(options);
+    const backwards = options.direction === 'backwards';
+    const events: RecordedEvent[] = [];
+    try {
+      for await (const resolved of this.client.readStream(streamId, {
+        direction: backwards ? BACKWARDS : FORWARDS,
+        fromRevision:
+          options.fromRevision === undefined
+            ? backwards
+              ? END
+              : START
+            : BigInt(options.fromRevision),
+        ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
+      })) {
+        const event = toRecordedEvent(resolved.event);
+        if (event !== undefined) events.push(event);
+      }
+    } catch (error) {
+      if (isStreamNotFound(error)) return [];
+      throw toEventStoreError(error, { operation: 'readStream', streamId });
+    }
+    return events;
+  }
+
+  /**
+   * Pages $all forwards with the server-side filter, then applies the exact filter here. `from`
+   * is exclusive; the server's read is inclusive of its start, so that event is skipped.
+   */
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    checkReadAllOptions(options);
+    if (options.from !== undefined) decodePosition(options.from);
+    const { filter } = options;
+    const limit = options.maxCount ?? Number.POSITIVE_INFINITY;
+    if (matchesNothing(filter)) return [];
+    const serverFilter = toServerFilter(filter);
+    const page: RecordedEvent[] = [];
+    let after = options.from;
+    let fromPosition: ReadPosition = after === undefined ? START : decodePosition(after);
+    try {
+      while (page.length < limit) {
+        // +1: the first event of a continued read is the one we stopped at.
+        const batch = Math.min(this.pageSize, limit - page.length + 1);
+        let seen = 0;
+        let last: AllStreamResolvedEvent['event'];
+        for await (const resolved of this.client.readAll({
+          direction: FORWARDS,
+          fromPosition,
+          maxCount: batch,
+          filter: serverFilter,
+        })) {
+          seen += 1;
+          if (resolved.event === undefined) continue;
+          last = resolved.event;
+          const event = toRecordedEvent(resolved.event);
+          if (event === undefined || !matchesFilter(filter, event)) continue;
+          if (after !== undefined && comparePositions(event.position, after) <= 0) continue;
+          page.push(event);
+          after = event.position;
+          if (page.length >= limit) break;
+        }
+        if (seen < batch || last === undefined) break; // end of the log
+        fromPosition = last.position;
+        after = maxPosition(after, encodePosition(last.position));
+      }
+    } catch (error) {
+      throw toEventStoreError(error, { operation: 'readAll' });
+    }
+    return page;
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): Subscription {
+    this.assertOpen();
+    checkReadAllOptions(options);
+    if (options.from !== undefined) decodePosition(options.from);
+    const subscription: KurrentDbSubscription = new KurrentDbSubscription(
+      this.client,
+      options,
+      this.subscriptionRetry,
+      () => this.subscriptions.delete(subscription),
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  comparePositions(a: Position, b: Position): number {
+    return comparePositions(a, b);
+  }
+
+  /** The last non-system event of $all, read backwards with the server-side filter. */
+  async headPosition(): Promise<Position | undefined> {
+    this.assertOpen();
+    try {
+      for await (const resolved of this.client.readAll({
+        direction: BACKWARDS,
+        fromPosition: END,
+        filter: toServerFilter(undefined),
+      })) {
+        const event = toRecordedEvent(resolved.event);
+        if (event !== undefined) return event.position;
+      }
+      return undefined;
+    } catch (error) {
+      throw toEventStoreError(error, { operation: 'headPosition' });
+    }
+  }
+
+  /** One backwards read of one record: proves the server answers reads, with a time limit. */
+  async ping(): Promise<void> {
+    this.assertOpen();
+    const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new EventStoreError(
+              'EVENT_STORE.UNAVAILABLE',
+              `KurrentDB ping got no answer within ${this.pingTimeoutMs} ms`,
+            ),
+          ),
+        this.pingTimeoutMs,
+      );
+    });
+    try {
+      await Promise.race([read.next(), timeout]);
+    } catch (error) {
+      throw toEventStoreError(error, { operation: 'ping' });
+    } finally {
+      clearTimeout(timer);
+      read.return?.(undefined).catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled([...this.subscriptions].map((subscription) => subscription.close()));
+    await this.client.dispose();
+  }
+
+  /**
+   * Where the batch landed, read back from the stream: the server answers an append with its
+   * commit record's position, which for a batch or an idempotent retry is not the last event's
+   * position in $all. The ids at the first and last revision must be ours: under expected
+   * revision "any" the server takes ids of an earlier batch, in any order, as a retry.
+   */
+  private async landed(streamId: string, ids: readonly string[], last: number): Promise<Position> {
+    const first = last - ids.length + 1;
+    const atLast = await this.eventAt(streamId, last);
+    const atFirst =
+      ids.length === 1 ? atLast : first < 0 ? undefined : await this.eventAt(streamId, first);
+    const same = (stored: string | undefined, id: string | undefined) =>
+      stored !== undefined && stored.toLowerCase() === id?.toLowerCase();
+    if (!same(atLast?.id, ids[ids.length - 1]) || !same(atFirst?.id, ids[0]))
+      throw duplicateEventId();
+    const position = toRecordedEvent(atLast)?.position;
+    if (position === undefined)
+      throw new EventStoreError(
+        'EVENT_STORE.UNAVAILABLE',
+        `KurrentDB append on stream ${streamId}: no position for revision ${last}`,
+      );
+    return position;
+  }
+
+  private async eventAt(
+    streamId: string,
+    revision: number,
+  ): Promise<KurrentRecordedEvent | undefined> {
+    for await (const resolved of this.client.readStream(streamId, {
+      direction: FORWARDS,
+      fromRevision: BigInt(revision),
+      maxCount: 1,
+    }))
+      return resolved.event;
+    return undefined;
+  }
+
+  private assertOpen(): void {
+    if (this.closed)
+      throw new EventStoreError('EVENT_STORE.UNAVAILABLE', 'the event store is closed');
+  }
+}
+
+const maxPosition = (a: Position | undefined, b: Position): Position =>
+  a === undefined || comparePositions(a, b) < 0 ? b : a;
