@@ -73,51 +73,66 @@ describe(PostgresEventStore.name, () => {
     });
     afterEach(() => sut.close());
 
-    const firstEvent = async (store: PostgresEventStore, streamId: string): Promise<number> => {
-      const started = Date.now();
-      const subscription = store.subscribeToAll({
-        from: await store.headPosition(),
-        filter: { streamPrefixes: [streamId] },
-      });
-      await sleep(200); // subscribed and idle
-      await store.append(streamId, [{ type: 'A', data: {} }]);
-      for await (const _event of subscription) break;
-      return Date.now() - started - 200;
-    };
-
     it('wakes subscribers through NOTIFY without waiting for the next poll', async () => {
       const store = new PostgresEventStore({ url: database.url, pollIntervalMs: 60_000 });
+      const streamId = `Customer-${randomUUID()}`;
+      const subscription = store.subscribeToAll({ filter: { streamPrefixes: [streamId] } });
+      const arrivals: number[] = [];
+      const draining = (async () => {
+        for await (const _event of subscription) arrivals.push(Date.now());
+      })();
       try {
-        expect(await firstEvent(store, `Customer-${randomUUID()}`)).toBeLessThan(5_000);
+        await sleep(300); // caught up (nothing yet) and idle until a NOTIFY or the poll in 60 s
+        const appendedAt = Date.now();
+        await store.append(streamId, [{ type: 'A', data: {} }]);
+        const deadline = appendedAt + 5_000;
+        while (arrivals.length === 0 && Date.now() < deadline) await sleep(10);
+        expect(arrivals).toHaveLength(1);
+        expect(arrivals[0] - appendedAt).toBeLessThan(5_000);
       } finally {
         await store.close();
+        await draining;
       }
     });
 
-    it('falls back to polling when the LISTEN connection is lost', async () => {
-      const listening = () =>
-        dataSource.query<{ pid: number }[]>(
-          `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = $1`,
-          ['LISTEN custodia_events'],
-        );
+    it('shares one LISTEN connection and falls back to polling when it is lost', async () => {
+      const name = `es-${randomUUID().slice(0, 8)}`;
+      const url = new URL(database.url);
+      url.searchParams.set('application_name', name);
+      const store = new PostgresEventStore({ url: url.toString(), pollIntervalMs: 100 });
+      const listeners = async () =>
+        (
+          await dataSource.query<{ pid: number }[]>(
+            `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND query = $2`,
+            [name, 'LISTEN custodia_events'],
+          )
+        ).map((row) => row.pid);
       const streamId = `Customer-${randomUUID()}`;
-      const subscription = sut.subscribeToAll({ filter: { streamPrefixes: [streamId] } });
       const received: string[] = [];
-      const draining = (async () => {
+      const subscriptions = [1, 2].map(() =>
+        store.subscribeToAll({ filter: { streamPrefixes: [streamId] } }),
+      );
+      const draining = subscriptions.map(async (subscription) => {
         for await (const event of subscription) received.push(event.type);
-      })();
-      await sleep(300);
-      const [listener] = await listening();
-      expect(listener).toBeDefined();
-      await dataSource.query('SELECT pg_terminate_backend($1)', [listener?.pid]);
+      });
+      try {
+        await sleep(300);
+        const before = await listeners();
+        expect(before).toHaveLength(1);
+        await dataSource.query('SELECT pg_terminate_backend($1)', [before[0]]);
 
-      await sut.append(streamId, [{ type: 'AfterListenerLost', data: {} }]);
-      const deadline = Date.now() + 5_000;
-      while (received.length === 0 && Date.now() < deadline) await sleep(20);
-      await subscription.close();
-      await draining;
-      expect(received).toEqual(['AfterListenerLost']);
-      expect((await listening()).map((row) => row.pid)).not.toContain(listener?.pid);
+        await store.append(streamId, [{ type: 'AfterListenerLost', data: {} }]);
+        const deadline = Date.now() + 5_000;
+        while (received.length < 2 && Date.now() < deadline) await sleep(20);
+        expect(received).toEqual(['AfterListenerLost', 'AfterListenerLost']);
+        await sleep(300); // the next polls reconnect
+        const after = await listeners();
+        expect(after).toHaveLength(1);
+        expect(after).not.toEqual(before);
+      } finally {
+        await store.close();
+        await Promise.all(draining);
+      }
     });
 
     it('refuses to update or delete stored events', async () => {

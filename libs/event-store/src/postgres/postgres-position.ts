@@ -9,8 +9,9 @@ export type PostgresPosition = { readonly transactionId: string; readonly global
 
 const FORMAT = /^(\d{20})-(\d{20})$/;
 
-export const encodePosition = (transactionId: string, globalPosition: string): Position =>
-  `${transactionId.padStart(20, '0')}-${globalPosition.padStart(20, '0')}` as Position;
+/** Accepts numbers too, in case the app installed a global int8 type parser. */
+export const encodePosition = (transactionId: string, globalPosition: string | number): Position =>
+  `${transactionId.padStart(20, '0')}-${String(globalPosition).padStart(20, '0')}` as Position;
 
 export const decodePosition = (position: Position): PostgresPosition => {
   const match = typeof position === 'string' ? FORMAT.exec(position) : null;

@@ -48,7 +48,12 @@ export class PostgresSubscription implements Subscription {
     try {
       while (!this.closed) {
         this.notified = false;
-        const { events, scannedTo } = await this.read();
+        const page = await this.read().catch((error: unknown) => {
+          if (this.closed) return undefined; // the store closed under a read: a clean end
+          throw error;
+        });
+        if (!page) return;
+        const { events, scannedTo } = page;
         for (const event of events) {
           if (this.closed) return;
           this.cursor = event.position;
