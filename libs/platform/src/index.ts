@@ -4,3 +4,8 @@ export * from './embedded-postgres';
 export * from './ids';
 export * from './logger';
 export * from './request-context';
+export * from './database-runtime';
+export * from './dev-secrets';
+export * from './metrics-registry';
+export * from './platform.module';
+export * from './shutdown-signals';

@@ -1,0 +1,41 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { type Config, type DatabaseHandle, PlatformModule } from '@custodia/platform';
+import { HealthController } from './health/health.controller';
+import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { createValidationPipe } from './http/validation.pipe';
+import { MetricsController } from './metrics/metrics.controller';
+import { StorageModule } from './runtime/storage.module';
+
+export type AppOptions = {
+  readonly config: Config;
+  readonly database: DatabaseHandle;
+};
+
+/**
+ * The HTTP edge. Feature modules (customers, consent, …) are imported here as they arrive; their
+ * controllers land under /v1 through the global prefix set in `setupHttpApp`.
+ */
+@Module({})
+export class AppModule {
+  static register({ config, database }: AppOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forRoot({ config }),
+        StorageModule.register({
+          database,
+          processName: 'custodia-api',
+          runProjector: config.projector === 'inline',
+        }),
+        TerminusModule.forRoot({ errorLogStyle: 'json' }),
+      ],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+    };
+  }
+}

@@ -1,0 +1,56 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { EVENT_STORE, type EventStore } from '@custodia/event-store';
+import { type DatabaseHandle } from '@custodia/platform';
+import { ProjectionRunner } from '@custodia/read-store';
+import { DataSource } from 'typeorm';
+import { DATA_SOURCE, DATABASE_HANDLE, PROJECTION_RUNNER, RUN_PROJECTOR } from './storage.tokens';
+
+/**
+ * Owns the order of start and stop, so nothing depends on the order Nest calls modules in:
+ * stop the projector (it finishes its batch), close the event store, close the data source, and
+ * only then stop the embedded PostgreSQL. Runs after the HTTP server has stopped accepting.
+ */
+@Injectable()
+export class StorageLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('StorageLifecycle');
+
+  constructor(
+    @Inject(RUN_PROJECTOR) private readonly runProjector: boolean,
+    @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(DATABASE_HANDLE) private readonly database: DatabaseHandle,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.runProjector) return;
+    this.runner.start();
+    this.logger.log(`Projections running: ${this.runner.projectionNames.join(', ')}`);
+  }
+
+  async onApplicationShutdown(signal?: string): Promise<void> {
+    this.logger.log(signal === undefined ? 'Shutting down' : `Shutting down (${signal})`);
+    await this.step('projection runner', () => this.runner.stop());
+    await this.step('event store', () => this.store.close());
+    await this.step('data source', async () => {
+      if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    });
+    await this.step('database', () => this.database.stop());
+  }
+
+  /** A failing step must not keep the later ones (above all, stopping PostgreSQL) from running. */
+  private async step(name: string, fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (error) {
+      const kind = error instanceof Error ? error.name : typeof error;
+      this.logger.warn(`Stopping the ${name} failed (${kind}); continuing shutdown`);
+    }
+  }
+}

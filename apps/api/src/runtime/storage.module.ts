@@ -1,0 +1,70 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+import type { Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import { EVENT_STORE, type EventStore } from '@custodia/event-store';
+import { CONFIG, type Config, type DatabaseHandle, METRICS_REGISTRY } from '@custodia/platform';
+import { ProjectionRunner } from '@custodia/read-store';
+import { openDataSource } from './data-source.factory';
+import { createEventStore } from './event-store.factory';
+import { allProjections } from './projections';
+import { StorageLifecycle } from './storage.lifecycle';
+import { DATA_SOURCE, DATABASE_HANDLE, PROJECTION_RUNNER, RUN_PROJECTOR } from './storage.tokens';
+
+export type StorageOptions = {
+  readonly database: DatabaseHandle;
+  /** Application name on PostgreSQL connections, e.g. `custodia-api`. */
+  readonly processName: string;
+  /** Start the projection runner when the app starts (PROJECTOR=inline, or the projector app). */
+  readonly runProjector: boolean;
+};
+
+/** Data source (migrated), event store and projection runner: shared by API, projector and CLI. */
+@Module({})
+export class StorageModule {
+  static register(options: StorageOptions): DynamicModule {
+    return {
+      module: StorageModule,
+      global: true,
+      providers: [
+        { provide: DATABASE_HANDLE, useValue: options.database },
+        { provide: RUN_PROJECTOR, useValue: options.runProjector },
+        {
+          provide: DATA_SOURCE,
+          useFactory: () => openDataSource(options.database.url, options.processName),
+        },
+        {
+          provide: EVENT_STORE,
+          // After DATA_SOURCE: the migrations that create the events table have run.
+          inject: [CONFIG, DATA_SOURCE],
+          useFactory: (config: Config) => createEventStore(config, options.database),
+        },
+        {
+          provide: PROJECTION_RUNNER,
+          inject: [DATA_SOURCE, EVENT_STORE, METRICS_REGISTRY, PinoLogger],
+          useFactory: (
+            dataSource: DataSource,
+            eventStore: EventStore,
+            registry: Registry,
+            logger: PinoLogger,
+          ) => {
+            logger.setContext('ProjectionRunner');
+            return new ProjectionRunner({
+              dataSource,
+              eventStore,
+              projections: allProjections,
+              registry,
+              logger: {
+                info: (fields, message) => logger.info(fields, message),
+                warn: (fields, message) => logger.warn(fields, message),
+                error: (fields, message) => logger.error(fields, message),
+              },
+            });
+          },
+        },
+        StorageLifecycle,
+      ],
+      exports: [DATABASE_HANDLE, DATA_SOURCE, EVENT_STORE, PROJECTION_RUNNER, RUN_PROJECTOR],
+    };
+  }
+}

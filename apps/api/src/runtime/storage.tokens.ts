@@ -1,0 +1,7 @@
+/** The TypeORM DataSource of the application database (read models, checkpoints, migrations). */
+export const DATA_SOURCE = Symbol('DATA_SOURCE');
+/** The `DatabaseHandle` from boot: embedded, attached or external. */
+export const DATABASE_HANDLE = Symbol('DATABASE_HANDLE');
+export const PROJECTION_RUNNER = Symbol('PROJECTION_RUNNER');
+/** Whether this process runs the projections (PROJECTOR=inline, or the projector app). */
+export const RUN_PROJECTOR = Symbol('RUN_PROJECTOR');

@@ -1,0 +1,42 @@
+import type { Type } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { EVENT_STORE, type EventStore } from '@custodia/event-store';
+import { createLogger, loadConfig, openDatabase } from '@custodia/platform';
+import { AppModule } from '../../apps/api/src/app.module';
+import { setupHttpApp } from '../../apps/api/src/http/http-app.setup';
+
+export type TestAppOptions = {
+  readonly databaseUrl: string;
+  readonly env?: Readonly<Record<string, string>>;
+  /** Test-only controllers mounted next to the real ones (under /v1). */
+  readonly controllers?: readonly Type[];
+  /** Replaces the event store, e.g. with one that is down. */
+  readonly eventStore?: EventStore;
+};
+
+/** The real AppModule and HTTP setup, on the given database, as `npm start` builds them. */
+export const createTestApp = async (options: TestAppOptions): Promise<NestExpressApplication> => {
+  const config = loadConfig({
+    DATABASE_URL: options.databaseUrl,
+    LOG_LEVEL: 'silent',
+    PROJECTOR: 'inline',
+    ...options.env,
+  });
+  const database = await openDatabase(config, createLogger('silent'));
+  let builder = Test.createTestingModule({
+    imports: [AppModule.register({ config, database })],
+    controllers: [...(options.controllers ?? [])],
+  });
+  if (options.eventStore !== undefined) {
+    builder = builder.overrideProvider(EVENT_STORE).useValue(options.eventStore);
+  }
+  const moduleRef = await builder.compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({
+    bodyParser: false,
+    logger: false,
+  });
+  setupHttpApp(app);
+  await app.init();
+  return app;
+};
