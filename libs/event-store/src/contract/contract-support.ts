@@ -30,6 +30,11 @@ export type EventStoreHarness = {
   create(): Promise<EventStoreFixture>;
   /** Why the gap test does not apply (for stores whose appends cannot overtake each other). */
   skipGapTest?: string;
+  /**
+   * Why ids reused in another stream cannot be refused (KurrentDB checks ids per stream only
+   * and has no index by event id). The per-stream duplicate checks still run.
+   */
+  skipCrossStreamIdCheck?: string;
   /** How long "nothing more arrives" is watched; at least a few polling intervals. */
   quietPeriodMs?: number;
 };
