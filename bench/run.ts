@@ -1,0 +1,96 @@
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { appendBenchmarks, type AppendSettings } from './append.bench';
+import { openBenchDatabase, serverInfo } from './bench-database';
+import { benchEvent, payloadBytes } from './payload';
+import { readAllBenchmark, seedLog, type ReadAllSettings } from './read-all.bench';
+import { openStore, POOL_SIZE } from './store-under-test';
+import { machineInfo, renderTable, writeResults, type Row } from './report';
+import { subscriptionBenchmark, type SubscriptionSettings } from './subscription.bench';
+
+/**
+ * `npm run bench`: the event store against raw `pg` baselines, side by side in one run.
+ * BENCH_QUICK=1 shrinks every window for a ~20 s smoke run (numbers are then indicative only).
+ */
+const quick = process.env.BENCH_QUICK === '1';
+
+const settings = {
+  append: {
+    rounds: quick ? 2 : 6,
+    windowMs: quick ? 250 : 1200,
+    warmupMs: quick ? 150 : 600,
+    writers: [1, 8, 32],
+    batchSize: 100,
+    batchWriters: 1,
+  } satisfies AppendSettings,
+  readAll: {
+    logSize: quick ? 15_000 : 100_000,
+    pageSize: 5_000,
+    passes: quick ? 2 : 3,
+  } satisfies ReadAllSettings,
+  subscription: {
+    samples: quick ? 40 : 300,
+    rounds: quick ? 2 : 6,
+    maxPauseMs: 20,
+  } satisfies SubscriptionSettings,
+};
+
+const RESULTS = join(__dirname, '..', '..', 'bench', 'results', 'latest.json');
+
+const main = async (): Promise<void> => {
+  const started = performance.now();
+  const loadBefore = loadavg()[0];
+  const elapsed = (): string => `${((performance.now() - started) / 1000).toFixed(1)}s`;
+  const progress = (line: string): void => console.log(`[bench ${elapsed()}] ${line}`);
+
+  const db = await openBenchDatabase(progress);
+  const { store, raw, close } = await openStore(db.url);
+  try {
+    const info = await serverInfo(db.url);
+    progress(`PostgreSQL: ${info.pg}`);
+    const rows: Row[] = [...(await appendBenchmarks(store, raw, settings.append, progress))];
+    const logSize = await seedLog(raw, settings.readAll.logSize, progress);
+    rows.push(await readAllBenchmark(store, raw, settings.readAll, progress));
+    rows.push(...(await subscriptionBenchmark(store, raw, settings.subscription, progress)));
+
+    const results = {
+      machine: machineInfo(info.pg, info.settings),
+      config: {
+        quick,
+        database: db.origin,
+        poolSize: POOL_SIZE,
+        payloadBytes: payloadBytes(benchEvent(0)),
+        logSize,
+        durationSeconds: Math.round((performance.now() - started) / 1000),
+        // Other processes on the machine skew absolute numbers; ratios are measured side by side.
+        loadAverage1m: { start: loadBefore, end: loadavg()[0] },
+        ...settings,
+      },
+      rows,
+    };
+    writeResults(RESULTS, results);
+    console.log(
+      `\n${results.machine.date} · ${results.machine.cpus}× ${results.machine.cpuModel} · ` +
+        `node ${results.machine.node} · ${info.pg.split(' on ')[0]} · ${db.origin} · ` +
+        `load ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)}\n`,
+    );
+    console.log(renderTable(rows));
+    const goals = rows.filter((r) => r.pass !== null);
+    const missed = goals.filter((r) => r.pass === false).map((r) => r.name);
+    console.log(
+      `\ngoals met: ${goals.length - missed.length}/${goals.length}` +
+        (missed.length ? ` (missed: ${missed.join('; ')})` : ''),
+    );
+    console.log(`written to ${RESULTS} in ${elapsed()}`);
+    if (quick) console.log('BENCH_QUICK=1: short windows, treat the numbers as a smoke test.');
+  } finally {
+    await close();
+    await db.close();
+  }
+};
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
