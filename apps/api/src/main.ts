@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
+import { ConfigError } from '@custodia/platform';
 import { AppModule } from './app.module';
 import { setupHttpApp } from './http/http-app.setup';
 import { DOCS_PATH } from './http/openapi.setup';
@@ -32,7 +33,10 @@ const main = async (): Promise<void> => {
     await app.listen(config.port);
   } catch (error) {
     await app.close();
-    return runtime.fail(error);
+    const inUse = (error as { code?: unknown }).code === 'EADDRINUSE';
+    return runtime.fail(
+      inUse ? new ConfigError('PORT', `${config.port} is already in use`) : error,
+    );
   }
   const base = `http://localhost:${config.port}`;
   log.info({ url: base }, `Custodia API listening on ${base}`);
