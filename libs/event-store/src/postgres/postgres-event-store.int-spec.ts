@@ -73,10 +73,12 @@ describe(PostgresEventStore.name, () => {
     });
     afterEach(() => sut.close());
 
-    it('wakes subscribers through NOTIFY without waiting for the next poll', async () => {
-      const store = new PostgresEventStore({ url: database.url, pollIntervalMs: 60_000 });
+    it('wakes subscribers of another store through NOTIFY without waiting for the next poll', async () => {
+      // Two stores stand for two processes: only NOTIFY can carry the wake-up between them.
+      const subscriber = new PostgresEventStore({ url: database.url, pollIntervalMs: 60_000 });
+      const writer = new PostgresEventStore({ url: database.url, pollIntervalMs: 60_000 });
       const streamId = `Customer-${randomUUID()}`;
-      const subscription = store.subscribeToAll({ filter: { streamPrefixes: [streamId] } });
+      const subscription = subscriber.subscribeToAll({ filter: { streamPrefixes: [streamId] } });
       const arrivals: number[] = [];
       const draining = (async () => {
         for await (const _event of subscription) arrivals.push(Date.now());
@@ -84,15 +86,56 @@ describe(PostgresEventStore.name, () => {
       try {
         await sleep(300); // caught up (nothing yet) and idle until a NOTIFY or the poll in 60 s
         const appendedAt = Date.now();
-        await store.append(streamId, [{ type: 'A', data: {} }]);
+        await writer.append(streamId, [{ type: 'A', data: {} }]);
         const deadline = appendedAt + 5_000;
         while (arrivals.length === 0 && Date.now() < deadline) await sleep(10);
         expect(arrivals).toHaveLength(1);
         expect(arrivals[0] - appendedAt).toBeLessThan(5_000);
       } finally {
-        await store.close();
+        await Promise.all([subscriber.close(), writer.close()]);
         await draining;
       }
+    });
+
+    it('reads in numeric transaction order across a change in the number of digits', async () => {
+      // Text order would put transaction 100000 before 99999 and skip events for good.
+      const [{ xid }] = await dataSource.query<{ xid: string }[]>(
+        'SELECT pg_current_xact_id()::text AS xid',
+      );
+      const boundary = 10n ** BigInt(xid.length);
+      await dataSource.query(`
+        CREATE OR REPLACE PROCEDURE burn_xids(target xid8) LANGUAGE plpgsql AS $$
+        BEGIN
+          WHILE pg_current_xact_id() < target LOOP COMMIT; END LOOP;
+        END $$`);
+      await dataSource.query(`CALL burn_xids($1::text::xid8)`, [String(boundary - 4n)]);
+      const streamId = `Customer-${randomUUID()}`;
+      const appended: string[] = [];
+      for (let n = 0; n < 10; n++) {
+        const event = { id: randomUUID(), type: 'A', data: { n } };
+        await sut.append(streamId, [event]);
+        appended.push(event.id);
+      }
+      const read: string[] = [];
+      let from: Awaited<ReturnType<typeof sut.readAll>>[number]['position'] | undefined;
+      for (;;) {
+        const page = await sut.readAll({
+          from,
+          maxCount: 3,
+          filter: { streamPrefixes: [streamId] },
+        });
+        if (page.length === 0) break;
+        read.push(...page.map((event) => event.id));
+        from = page[page.length - 1].position;
+      }
+      const head = await sut.headPosition();
+      const last = await sut.readStream(streamId, { direction: 'backwards', maxCount: 1 });
+      expect(read).toEqual(appended);
+      expect(head && sut.comparePositions(head, last[0].position)).toBeGreaterThanOrEqual(0);
+      const [{ after }] = await dataSource.query<{ after: string }[]>(
+        'SELECT pg_current_xact_id()::text AS after',
+      );
+      expect(BigInt(after)).toBeGreaterThan(boundary); // the appends did cross it
     });
 
     it('shares one LISTEN connection and falls back to polling when it is lost', async () => {
@@ -190,7 +233,6 @@ describe(PostgresEventStore.name, () => {
           'events_event_id_key',
           'events_global_order_idx',
           'events_global_position_seq',
-          'events_notify',
           'events_pkey',
           'events_refuse_change',
           'events_stream_revision_key',
@@ -198,13 +240,15 @@ describe(PostgresEventStore.name, () => {
         await store.append('Customer-1', [{ type: 'A', data: {} }]);
         await store.close();
 
+        await migrated.undoLastMigration(); // the NOTIFY trigger comes back
+        expect((await objects()).map((row) => row.name)).toContain('events_notify');
         await migrated.undoLastMigration();
         expect(await objects()).toEqual([]);
         await expect(missing.readAll()).rejects.toThrow('run eventStoreMigrations');
         await missing.close();
 
         await migrated.runMigrations();
-        expect(await objects()).toHaveLength(8);
+        expect(await objects()).toHaveLength(7);
       } finally {
         await migrated.destroy();
         await fresh.drop();

@@ -81,14 +81,42 @@ export const READ_ALL = `
     AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
     AND ($3::text[] IS NULL OR type = ANY ($3::text[]))
     AND ($4::text[] IS NULL OR stream_id LIKE ANY ($4::text[]))
-  ORDER BY transaction_id, global_position
+  -- Qualified: the bare names would sort by the text output columns (99 after 100).
+  ORDER BY events.transaction_id, events.global_position
   LIMIT $5`;
 
 /** The last visible position, by the same visibility rule as READ_ALL. */
 export const HEAD_POSITION = `
   SELECT transaction_id::text AS transaction_id, global_position FROM events
   WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-  ORDER BY transaction_id DESC, global_position DESC
+  ORDER BY events.transaction_id DESC, events.global_position DESC
   LIMIT 1`;
 
+/**
+ * Whether committed events are held back by an older transaction still running (anywhere on
+ * the server): a subscription then retries soon instead of waiting for the next wake-up.
+ */
+export const HAS_HELD_BACK = `
+  SELECT EXISTS (
+    SELECT 1 FROM events WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())
+  ) AS held_back`;
+
+/** Sent after an append commits, outside the writers' transactions (see PostgresNotifier). */
+export const NOTIFY = `SELECT pg_notify('custodia_events', '')`;
+
 export const LISTEN = `LISTEN custodia_events`;
+
+const names = new Map<string, string>();
+
+/**
+ * The same text always gets the same statement name, so node-postgres prepares it once per
+ * connection and PostgreSQL plans it once, not on every call.
+ */
+export const prepared = (text: string, values: unknown[]) => {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `custodia_es_${names.size + 1}`;
+    names.set(text, name);
+  }
+  return { name, text, values };
+};

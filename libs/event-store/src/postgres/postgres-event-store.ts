@@ -115,7 +115,10 @@ export class PostgresEventStore implements EventStore {
     const query = appendQuery(streamId, events, expected);
     for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
       const written = await this.tryAppend(query);
-      if (written) return this.result(written);
+      if (written) {
+        this.notifier.announce();
+        return this.result(written);
+      }
       const retried = await this.findRetry(streamId, query);
       if (retried) return retried;
       const [{ revision }] = await this.query<{ revision: string }>(sql.STREAM_REVISION, [
@@ -160,6 +163,7 @@ export class PostgresEventStore implements EventStore {
         pageSize: this.pageSize,
         readAll: (read) => this.readAll(read),
         headPosition: () => this.headPosition(),
+        hasHeldBackEvents: () => this.hasHeldBackEvents(),
         comparePositions,
         forget: (closed) => this.subscriptions.delete(closed),
       },
@@ -177,6 +181,12 @@ export class PostgresEventStore implements EventStore {
   async headPosition(): Promise<Position | undefined> {
     const [head] = await this.query<LastWritten>(sql.HEAD_POSITION, []);
     return head && encodePosition(head.transaction_id, head.global_position);
+  }
+
+  /** Committed events that readers cannot see yet, because an older transaction still runs. */
+  async hasHeldBackEvents(): Promise<boolean> {
+    const [row] = await this.query<{ held_back: boolean }>(sql.HAS_HELD_BACK, []);
+    return row?.held_back === true;
   }
 
   async ping(): Promise<void> {
@@ -197,7 +207,7 @@ export class PostgresEventStore implements EventStore {
   private async tryAppend(query: AppendQuery): Promise<LastWritten | undefined> {
     this.assertOpen();
     try {
-      const { rows } = await this.pool.query<LastWritten>(query.text, query.values);
+      const { rows } = await this.pool.query<LastWritten>(sql.prepared(query.text, query.values));
       return rows[0];
     } catch (error) {
       const constraint = uniqueViolation(error);
@@ -236,7 +246,7 @@ export class PostgresEventStore implements EventStore {
   private async query<Row extends object>(text: string, values: unknown[]): Promise<Row[]> {
     this.assertOpen();
     try {
-      return (await this.pool.query<Row>(text, values)).rows;
+      return (await this.pool.query<Row>(sql.prepared(text, values))).rows;
     } catch (error) {
       throw toStoreError(error);
     }

@@ -1,12 +1,19 @@
 import type { Pool, PoolClient } from 'pg';
-import { LISTEN } from './postgres-event-store.sql';
+import { LISTEN, NOTIFY } from './postgres-event-store.sql';
 
 /**
  * One LISTEN connection per store, shared by all its subscriptions. It only shortens the wait:
  * subscriptions also poll, so a lost connection or a missed notification delays, never loses.
+ *
+ * Appends do not NOTIFY inside their own transaction: PostgreSQL serialises the commits of
+ * notifying transactions on one lock held through the WAL flush, which defeats group commit.
+ * `announce()` instead wakes this process's subscriptions at once and sends one NOTIFY for
+ * other processes after the commit, coalescing the appends that happen meanwhile.
  */
 export class PostgresNotifier {
   private client: PoolClient | undefined;
+  private sending = false;
+  private sendAgain = false;
   private connecting: Promise<void> | undefined;
   private lastAttempt = 0;
   private readonly listeners = new Set<() => void>();
@@ -37,6 +44,18 @@ export class PostgresNotifier {
       .finally(() => (this.connecting = undefined));
   }
 
+  /** Called after an append commits. */
+  announce(): void {
+    this.notifyAll();
+    if (this.closed) return;
+    if (this.sending) {
+      this.sendAgain = true;
+      return;
+    }
+    this.sending = true;
+    void this.send();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.listeners.clear();
@@ -52,6 +71,18 @@ export class PostgresNotifier {
     await client.query(LISTEN);
     // Whatever committed while we were connecting was not announced: wake everyone once.
     this.notifyAll();
+  }
+
+  private async send(): Promise<void> {
+    try {
+      do {
+        this.sendAgain = false;
+        // A failure only delays other processes until their next poll.
+        await this.pool.query(NOTIFY).catch(() => undefined);
+      } while (this.sendAgain && !this.closed);
+    } finally {
+      this.sending = false;
+    }
   }
 
   private drop(client: PoolClient | undefined): void {

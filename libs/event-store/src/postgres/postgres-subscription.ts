@@ -7,7 +7,15 @@ import type {
 } from '../event-store.port';
 import type { PostgresNotifier } from './postgres-notifier';
 
-type Page = { readonly events: RecordedEvent[]; readonly scannedTo: Position | undefined };
+type Page = {
+  readonly events: RecordedEvent[];
+  readonly scannedTo: Position | undefined;
+  /** Committed events wait behind an older transaction: look again soon. */
+  readonly heldBack: boolean;
+};
+
+/** First and last pause while events are held back; short, since the wait is usually brief. */
+const HELD_BACK_RETRY_MS = [2, 100] as const;
 
 /** What a subscription needs from its store. */
 export type SubscriptionSource = {
@@ -16,6 +24,7 @@ export type SubscriptionSource = {
   readonly pageSize: number;
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   headPosition(): Promise<Position | undefined>;
+  hasHeldBackEvents(): Promise<boolean>;
   comparePositions(a: Position, b: Position): number;
   /** Called once the subscription has stopped, so the store can forget it. */
   forget(subscription: PostgresSubscription): void;
@@ -28,6 +37,7 @@ export type SubscriptionSource = {
 export class PostgresSubscription implements Subscription {
   private closed = false;
   private notified = false;
+  private retryMs: number = HELD_BACK_RETRY_MS[0];
   private wakeUp: (() => void) | undefined;
   /** The read in flight, so close() can wait for it before the pool ends. */
   private reading: Promise<unknown> = Promise.resolve();
@@ -60,7 +70,15 @@ export class PostgresSubscription implements Subscription {
           yield event;
         }
         if (scannedTo) this.cursor = scannedTo;
-        if (events.length < this.source.pageSize && !this.notified) await this.idle();
+        if (events.length >= this.source.pageSize || this.notified) {
+          this.retryMs = HELD_BACK_RETRY_MS[0];
+        } else if (page.heldBack) {
+          await this.idle(this.retryMs);
+          this.retryMs = Math.min(this.retryMs * 2, HELD_BACK_RETRY_MS[1]);
+        } else {
+          this.retryMs = HELD_BACK_RETRY_MS[0];
+          await this.idle(this.source.pollIntervalMs);
+        }
       }
     } finally {
       await this.close();
@@ -84,6 +102,9 @@ export class PostgresSubscription implements Subscription {
   }
 
   private async readPage(): Promise<Page> {
+    // Asked before the read: an event held back during the read was already held back here,
+    // and one committed after this check announces itself (sets `notified`).
+    const heldBack = await this.source.hasHeldBackEvents();
     // With a filter, most of the log may not match: remember how far it was scanned (the head,
     // taken before the read, is fully covered by it) so the next poll does not rescan it.
     const head = this.filter ? await this.source.headPosition() : undefined;
@@ -95,13 +116,13 @@ export class PostgresSubscription implements Subscription {
     const last = events[events.length - 1]?.position ?? this.cursor;
     const beyond = head && (!last || this.source.comparePositions(head, last) > 0);
     const scannedTo = events.length < this.source.pageSize && beyond ? head : undefined;
-    return { events, scannedTo };
+    return { events, scannedTo, heldBack };
   }
 
-  private idle(): Promise<void> {
+  private idle(ms: number): Promise<void> {
     this.source.notifier.ensureListening();
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, this.source.pollIntervalMs);
+      const timer = setTimeout(done, ms);
       function done(): void {
         clearTimeout(timer);
         resolve();
