@@ -61,6 +61,9 @@ export class AdvisoryLockSession {
     try {
       // Pooled connections are reused: they must not go back still holding our locks.
       await runner.query('SELECT pg_advisory_unlock_all()');
+    } catch (error) {
+      // A broken connection took its locks with it; the pool discards it on release.
+      this.logger.warn({ err: describeError(error) }, 'advisory lock connection already lost');
     } finally {
       await runner.release();
     }

@@ -100,9 +100,11 @@ describe(`${ProjectionRunner.name} with two instances`, () => {
   });
 
   it('hands over when the first instance dies without releasing its lock', async () => {
-    const first = runner('a');
+    // Slow timers keep the first instance idle after the kill, as a dead process would be;
+    // otherwise it could win the freed lock back before the second one retries.
+    const first = runner('a', { pollIntervalMs: 60_000, lockRetryMs: 60_000 });
     first.start();
-    await eventually('a holds the lock', async () => (await statusOf(first)).holdingLock);
+    await eventually('a live', async () => (await statusOf(first)).state === 'live');
     const second = runner('b');
     second.start();
     await eventually(
