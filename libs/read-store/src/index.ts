@@ -1,17 +1,16 @@
-export { AdvisoryLockSession, advisoryLockKey } from './advisory-lock.session';
-export { assertValidProjections, handlesEvent, type Projection } from './projection';
+export { advisoryLockKey } from './advisory-lock.session';
+export { type Projection } from './projection';
 export {
   loadAllCheckpoints,
   loadCheckpoint,
   type ProjectionCheckpoint,
 } from './projection-checkpoint.repository';
-export { type ProjectionGaugeSample } from './projection-metrics';
 export {
   ProjectionRunner,
   type ProjectionRunnerOptions,
   type ProjectionStatus,
 } from './projection-runner';
-export { backoffDelay, type BackoffOptions } from './projection-wait';
+export { type BackoffOptions } from './projection-wait';
 export { type ProjectionState } from './projection-worker';
 export {
   createReadStoreDataSource,
@@ -20,11 +19,7 @@ export {
   type ReadStoreDataSourceOptions,
 } from './read-store.data-source';
 export { ReadStoreError, type ReadStoreErrorCode } from './read-store.errors';
-export {
-  describeError,
-  type ReadStoreLogger,
-  type SafeErrorDescription,
-} from './read-store.logger';
+export { type ReadStoreLogger } from './read-store.logger';
 export { readStoreEntities, readStoreMigrations } from './read-store.migrations';
 export { StreamSummaryEntity } from './read-models/stream-summary/stream-summary.entity';
 export { streamSummaryProjection } from './read-models/stream-summary/stream-summary.projection';

@@ -4,7 +4,11 @@ import type { DataSource } from 'typeorm';
 import { AdvisoryLockSession } from './advisory-lock.session';
 import { assertValidProjections, handlesEvent, type Projection } from './projection';
 import { loadAllCheckpoints } from './projection-checkpoint.repository';
-import { noProjectionMetrics, projectionMetrics } from './projection-metrics';
+import {
+  noProjectionMetrics,
+  projectionMetrics,
+  type ProjectionMetrics,
+} from './projection-metrics';
 import { DEFAULT_BACKOFF, sleep, type BackoffOptions } from './projection-wait';
 import { ProjectionWorker, type ProjectionState } from './projection-worker';
 import { ReadStoreError } from './read-store.errors';
@@ -76,7 +80,7 @@ export class ProjectionRunner {
   private loops: Promise<void>[] = [];
   private subscription: Subscription | undefined;
   private removeMetricsSource: (() => void) | undefined;
-  private readonly metrics;
+  private readonly metrics: ProjectionMetrics;
 
   constructor(private readonly options: ProjectionRunnerOptions) {
     assertValidProjections(options.projections);

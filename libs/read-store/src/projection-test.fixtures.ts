@@ -1,6 +1,6 @@
 /**
- * Shared by the read store's integration suites (not product code: no spec imports it from
- * elsewhere). A deliberately non-idempotent projection, so a batch applied twice shows up.
+ * Test support for the read store's integration suites only; product code never imports it.
+ * The ledger projection is deliberately not idempotent, so a batch applied twice shows up.
  */
 import { randomUUID } from 'node:crypto';
 import {
