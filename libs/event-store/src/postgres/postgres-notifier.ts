@@ -10,6 +10,9 @@ import { LISTEN, NOTIFY } from './postgres-event-store.sql';
  * `announce()` instead wakes this process's subscriptions at once and sends one NOTIFY for
  * other processes after the commit, coalescing the appends that happen meanwhile.
  */
+/** Other processes learn of new events at most this much later than this one does. */
+const NOTIFY_INTERVAL_MS = 5;
+
 export class PostgresNotifier {
   private client: PoolClient | undefined;
   private sending = false;
@@ -79,6 +82,8 @@ export class PostgresNotifier {
         this.sendAgain = false;
         // A failure only delays other processes until their next poll.
         await this.pool.query(NOTIFY).catch(() => undefined);
+        // Each NOTIFY writes a commit record: at most one per interval, whatever the write rate.
+        await new Promise((resolve) => setTimeout(resolve, NOTIFY_INTERVAL_MS));
       } while (this.sendAgain && !this.closed);
     } finally {
       this.sending = false;
