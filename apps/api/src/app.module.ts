@@ -6,7 +6,7 @@ import { HealthController } from './health/health.controller';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { createValidationPipe } from './http/validation.pipe';
 import { MetricsController } from './metrics/metrics.controller';
-import { StorageModule } from './runtime/storage.module';
+import { StorageModule } from '@custodia/runtime';
 
 export type AppOptions = {
   readonly config: Config;

@@ -5,7 +5,7 @@ import { ConfigError } from '@custodia/platform';
 import { AppModule } from './app.module';
 import { setupHttpApp } from './http/http-app.setup';
 import { DOCS_PATH } from './http/openapi.setup';
-import { bootRuntime } from './runtime/process-runtime';
+import { bootRuntime } from '@custodia/runtime';
 
 /**
  * `npm start`: configuration, database (DATABASE_URL or the embedded PostgreSQL), migrations,

@@ -1,13 +1,13 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { EVENT_STORE } from '@custodia/event-store';
 import { type Config, type DatabaseHandle, PlatformModule } from '@custodia/platform';
-import { StorageModule } from '../../api/src/runtime/storage.module';
 import {
   DATA_SOURCE,
   DATABASE_HANDLE,
   PROJECTION_RUNNER,
   RUN_PROJECTOR,
-} from '../../api/src/runtime/storage.tokens';
+  StorageModule,
+} from '@custodia/runtime';
 import { RebuildCommand } from './commands/rebuild.command';
 
 /** Every command, one file each under commands/. Add new ones here. */

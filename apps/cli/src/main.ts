@@ -1,6 +1,6 @@
 import { CommandFactory } from 'nest-commander';
 import { loadConfig } from '@custodia/platform';
-import { bootRuntime } from '../../api/src/runtime/process-runtime';
+import { bootRuntime } from '@custodia/runtime';
 import { CliError } from './cli.errors';
 import { CliModule } from './cli.module';
 

@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { bootRuntime } from '../../api/src/runtime/process-runtime';
+import { bootRuntime } from '@custodia/runtime';
 import { ProjectorModule } from './projector.module';
 
 /**

@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type Config, type DatabaseHandle, PlatformModule } from '@custodia/platform';
-import { StorageModule } from '../../api/src/runtime/storage.module';
+import { StorageModule } from '@custodia/runtime';
 
 export type ProjectorOptions = { readonly config: Config; readonly database: DatabaseHandle };
 

@@ -1,6 +1,5 @@
 export * from './event-store.errors';
 export * from './event-store.port';
-export * from './event-store.contract';
 export * from './in-memory/in-memory-event-store';
 export * from './postgres/postgres-event-store';
 export * from './postgres/migrations/event-store.migrations';

@@ -11,7 +11,7 @@ import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore, EventStoreError } from '@custodia/event-store';
 import { ProjectionRunner } from '@custodia/read-store';
-import { DATA_SOURCE, PROJECTION_RUNNER, RUN_PROJECTOR } from '../runtime/storage.tokens';
+import { DATA_SOURCE, PROJECTION_RUNNER, RUN_PROJECTOR } from '@custodia/runtime';
 
 const TIMEOUT_MS = 3_000;
 

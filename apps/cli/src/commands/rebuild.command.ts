@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Presets, SingleBar } from 'cli-progress';
 import { Command, CommandRunner } from 'nest-commander';
 import { ProjectionRunner } from '@custodia/read-store';
-import { PROJECTION_RUNNER } from '../../../api/src/runtime/storage.tokens';
+import { PROJECTION_RUNNER } from '@custodia/runtime';
 import { CliError } from '../cli.errors';
 
 /** `rebuild [projection]`: empties read models and replays the event log into them. */

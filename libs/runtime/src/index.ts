@@ -1,0 +1,4 @@
+export * from './process-runtime';
+export * from './projections';
+export * from './storage.module';
+export * from './storage.tokens';
