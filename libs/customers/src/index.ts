@@ -1,0 +1,2 @@
+// The public API of @custodia/customers; filled in as the context lands.
+export {};

@@ -1,0 +1,2 @@
+// The public API of @custodia/follow-ups; filled in as the context lands.
+export {};

@@ -1,0 +1,2 @@
+// The public API of @custodia/identity; filled in as the context lands.
+export {};
