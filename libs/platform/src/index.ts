@@ -9,3 +9,4 @@ export * from './dev-secrets';
 export * from './metrics-registry';
 export * from './platform.module';
 export * from './shutdown-signals';
+export * from './decider';
