@@ -4,7 +4,9 @@
  */
 
 const COLUMNS = `global_position, transaction_id::text AS transaction_id, stream_id, revision,
-  event_id, type, data, metadata, recorded_at`;
+  event_id, type, data, metadata,
+  -- epoch milliseconds: parsing timestamptz text costs more than the rest of a row's fields
+  (extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_at_ms`;
 
 /** A row as node-postgres returns it (int8 as string, jsonb parsed). */
 export type EventRow = {
@@ -16,7 +18,7 @@ export type EventRow = {
   readonly type: string;
   readonly data: Record<string, unknown>;
   readonly metadata: Record<string, unknown>;
-  readonly recorded_at: Date;
+  readonly recorded_at_ms: number;
 };
 
 /**

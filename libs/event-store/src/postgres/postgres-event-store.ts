@@ -54,7 +54,7 @@ const toRecorded = (row: sql.EventRow): RecordedEvent => ({
   position: encodePosition(row.transaction_id, row.global_position),
   data: row.data,
   metadata: row.metadata,
-  recordedAt: row.recorded_at,
+  recordedAt: new Date(row.recorded_at_ms),
 });
 
 /** The default event store: one append-only table in PostgreSQL, schema in eventStoreMigrations. */
