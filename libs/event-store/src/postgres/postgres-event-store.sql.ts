@@ -99,9 +99,13 @@ export const HEAD_POSITION = `
  * the server): a subscription then retries soon instead of waiting for the next wake-up.
  */
 export const HAS_HELD_BACK = `
-  SELECT EXISTS (
-    SELECT 1 FROM events WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())
-  ) AS held_back`;
+  SELECT coalesce(
+    -- The newest row through the index, compared with xmin: an EXISTS with a range condition
+    -- gets a sequential scan when statistics are missing, and reads the whole log to say no.
+    (SELECT events.transaction_id FROM events
+     ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1)
+      >= pg_snapshot_xmin(pg_current_snapshot()),
+    false) AS held_back`;
 
 /**
  * Sent after an append commits, outside the writers' transactions (see PostgresNotifier).
