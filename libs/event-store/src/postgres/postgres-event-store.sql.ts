@@ -71,14 +71,9 @@ export const READ_STREAM_BACKWARDS = `
   WHERE stream_id = $1 AND revision <= $2
   ORDER BY revision DESC LIMIT $3`;
 
-/**
- * The gap-safe read: only transactions older than every running one are visible, so a
- * transaction that commits late can never land behind a position a reader has passed.
- * $1, $2 exclusive start (transaction id, global position), $3 event types or null,
- * $4 LIKE patterns of stream prefixes or null, $5 max count (null: all).
- */
-export const READ_ALL = `
-  SELECT ${COLUMNS} FROM events
+/** Shared by READ_ALL and READ_ALL_WITH_HELD_BACK; parameters are described there. */
+const READ_ALL_PAGE = `
+  FROM events
   WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
     AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
     AND ($3::text[] IS NULL OR type = ANY ($3::text[]))
@@ -87,25 +82,41 @@ export const READ_ALL = `
   ORDER BY events.transaction_id, events.global_position
   LIMIT $5`;
 
+/**
+ * The gap-safe read: only transactions older than every running one are visible, so a
+ * transaction that commits late can never land behind a position a reader has passed.
+ * $1, $2 exclusive start (transaction id, global position), $3 event types or null,
+ * $4 LIKE patterns of stream prefixes or null, $5 max count (null: all).
+ */
+export const READ_ALL = `SELECT ${COLUMNS} ${READ_ALL_PAGE}`;
+
+/**
+ * READ_ALL for subscriptions, plus whether committed events are held back behind an older
+ * transaction still running, in one round trip and one snapshot. An empty page still gives one
+ * row (event columns null). Same parameters as READ_ALL.
+ */
+export const READ_ALL_WITH_HELD_BACK = `
+  SELECT held.held_back, page.*
+  FROM (
+    SELECT coalesce(
+      -- The newest row through the index, compared with xmin: an EXISTS with a range condition
+      -- gets a sequential scan when statistics are missing, and reads the whole log to say no.
+      (SELECT events.transaction_id FROM events
+       ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1)
+        >= pg_snapshot_xmin(pg_current_snapshot()),
+      false) AS held_back
+  ) AS held
+  LEFT JOIN LATERAL (
+    SELECT ${COLUMNS}, events.transaction_id AS sort_xid ${READ_ALL_PAGE}
+  ) AS page ON true
+  ORDER BY page.sort_xid, page.global_position`;
+
 /** The last visible position, by the same visibility rule as READ_ALL. */
 export const HEAD_POSITION = `
   SELECT transaction_id::text AS transaction_id, global_position FROM events
   WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
   ORDER BY events.transaction_id DESC, events.global_position DESC
   LIMIT 1`;
-
-/**
- * Whether committed events are held back by an older transaction still running (anywhere on
- * the server): a subscription then retries soon instead of waiting for the next wake-up.
- */
-export const HAS_HELD_BACK = `
-  SELECT coalesce(
-    -- The newest row through the index, compared with xmin: an EXISTS with a range condition
-    -- gets a sequential scan when statistics are missing, and reads the whole log to say no.
-    (SELECT events.transaction_id FROM events
-     ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1)
-      >= pg_snapshot_xmin(pg_current_snapshot()),
-    false) AS held_back`;
 
 /**
  * Sent after an append commits, outside the writers' transactions (see PostgresNotifier).

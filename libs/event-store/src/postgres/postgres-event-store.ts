@@ -46,6 +46,17 @@ const MAX_APPEND_ATTEMPTS = 100;
 
 const likePrefix = (prefix: string): string => `${prefix.replace(/[\\%_]/g, '\\$&')}%`;
 
+const readAllValues = (options: ReadAllOptions): unknown[] => {
+  const from = options.from === undefined ? START : decodePosition(options.from);
+  return [
+    from.transactionId,
+    from.globalPosition,
+    options.filter?.eventTypes ?? null,
+    options.filter?.streamPrefixes?.map(likePrefix) ?? null,
+    options.maxCount ?? null,
+  ];
+};
+
 const toRecorded = (row: sql.EventRow): RecordedEvent => ({
   id: row.event_id,
   streamId: row.stream_id,
@@ -141,15 +152,23 @@ export class PostgresEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     checkReadAllOptions(options);
-    const from = options.from === undefined ? START : decodePosition(options.from);
-    const rows = await this.query<sql.EventRow>(sql.READ_ALL, [
-      from.transactionId,
-      from.globalPosition,
-      options.filter?.eventTypes ?? null,
-      options.filter?.streamPrefixes?.map(likePrefix) ?? null,
-      options.maxCount ?? null,
-    ]);
+    const rows = await this.query<sql.EventRow>(sql.READ_ALL, readAllValues(options));
     return rows.map(toRecorded);
+  }
+
+  /** readAll, and whether committed events wait behind an older transaction (one snapshot). */
+  async readAllWithHeldBack(
+    options: ReadAllOptions,
+  ): Promise<{ events: RecordedEvent[]; heldBack: boolean }> {
+    checkReadAllOptions(options);
+    const rows = await this.query<{ held_back: boolean } & Partial<sql.EventRow>>(
+      sql.READ_ALL_WITH_HELD_BACK,
+      readAllValues(options),
+    );
+    const events = rows.filter((row): row is sql.EventRow & { held_back: boolean } =>
+      Boolean(row.event_id),
+    );
+    return { events: events.map(toRecorded), heldBack: rows[0]?.held_back === true };
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
@@ -161,9 +180,8 @@ export class PostgresEventStore implements EventStore {
         notifier: this.notifier,
         pollIntervalMs: this.pollIntervalMs,
         pageSize: this.pageSize,
-        readAll: (read) => this.readAll(read),
+        readAllWithHeldBack: (read) => this.readAllWithHeldBack(read),
         headPosition: () => this.headPosition(),
-        hasHeldBackEvents: () => this.hasHeldBackEvents(),
         comparePositions,
         forget: (closed) => this.subscriptions.delete(closed),
       },
@@ -181,12 +199,6 @@ export class PostgresEventStore implements EventStore {
   async headPosition(): Promise<Position | undefined> {
     const [head] = await this.query<LastWritten>(sql.HEAD_POSITION, []);
     return head && encodePosition(head.transaction_id, head.global_position);
-  }
-
-  /** Committed events that readers cannot see yet, because an older transaction still runs. */
-  async hasHeldBackEvents(): Promise<boolean> {
-    const [row] = await this.query<{ held_back: boolean }>(sql.HAS_HELD_BACK, []);
-    return row?.held_back === true;
   }
 
   async ping(): Promise<void> {

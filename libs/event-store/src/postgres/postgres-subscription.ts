@@ -22,9 +22,10 @@ export type SubscriptionSource = {
   readonly notifier: PostgresNotifier;
   readonly pollIntervalMs: number;
   readonly pageSize: number;
-  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  readAllWithHeldBack(
+    options: ReadAllOptions,
+  ): Promise<{ events: RecordedEvent[]; heldBack: boolean }>;
   headPosition(): Promise<Position | undefined>;
-  hasHeldBackEvents(): Promise<boolean>;
   comparePositions(a: Position, b: Position): number;
   /** Called once the subscription has stopped, so the store can forget it. */
   forget(subscription: PostgresSubscription): void;
@@ -102,13 +103,12 @@ export class PostgresSubscription implements Subscription {
   }
 
   private async readPage(): Promise<Page> {
-    // Asked before the read: an event held back during the read was already held back here,
-    // and one committed after this check announces itself (sets `notified`).
-    const heldBack = await this.source.hasHeldBackEvents();
     // With a filter, most of the log may not match: remember how far it was scanned (the head,
     // taken before the read, is fully covered by it) so the next poll does not rescan it.
     const head = this.filter ? await this.source.headPosition() : undefined;
-    const events = await this.source.readAll({
+    // `heldBack` comes from the read's own snapshot: an event committed after it announces
+    // itself (sets `notified`), so no wake-up falls between the read and the check.
+    const { events, heldBack } = await this.source.readAllWithHeldBack({
       from: this.cursor,
       filter: this.filter,
       maxCount: this.source.pageSize,
