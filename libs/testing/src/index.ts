@@ -1,2 +1,5 @@
 export * from './test-database';
 export * from './decider-spec';
+export * from './chinese-identity.factories';
+export * from './purpose-catalog.factories';
+export * from './consent.factories';
