@@ -4,25 +4,36 @@ import { Test } from '@nestjs/testing';
 import { EVENT_STORE, type EventStore } from '@custodia/event-store';
 import { createLogger, loadConfig, openDatabase } from '@custodia/platform';
 import { AppModule } from '../../apps/api/src/app.module';
+import { Public } from '../../apps/api/src/auth/auth.decorators';
 import { setupHttpApp } from '../../apps/api/src/http/http-app.setup';
 
 export type TestAppOptions = {
   readonly databaseUrl: string;
   readonly env?: Readonly<Record<string, string>>;
-  /** Test-only controllers mounted next to the real ones (under /v1). */
+  /** Test-only controllers mounted next to the real ones (under /v1); public unless `authenticate`. */
   readonly controllers?: readonly Type[];
+  /** Put the test-only controllers behind the AuthGuard like real routes. */
+  readonly authenticate?: boolean;
   /** Replaces the event store, e.g. with one that is down. */
   readonly eventStore?: EventStore;
 };
 
+/** HS256 secret of test apps unless `env` sets AUTH_JWT_SECRET or AUTH_JWKS_URL. */
+export const TEST_JWT_SECRET = 'test-only-secret-0123456789abcdefghijklmnopqrstuvwxyz';
+
 /** The real AppModule and HTTP setup, on the given database, as `npm start` builds them. */
 export const createTestApp = async (options: TestAppOptions): Promise<NestExpressApplication> => {
+  const ownAuth = options.env?.AUTH_JWT_SECRET ?? options.env?.AUTH_JWKS_URL;
   const config = loadConfig({
     DATABASE_URL: options.databaseUrl,
     LOG_LEVEL: 'silent',
     PROJECTOR: 'inline',
+    ...(ownAuth === undefined ? { AUTH_JWT_SECRET: TEST_JWT_SECRET } : {}),
     ...options.env,
   });
+  if (options.authenticate !== true) {
+    for (const controller of options.controllers ?? []) Public()(controller);
+  }
   const database = await openDatabase(config, createLogger('silent'));
   let builder = Test.createTestingModule({
     imports: [AppModule.register({ config, database })],

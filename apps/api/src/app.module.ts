@@ -1,17 +1,24 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { type Config, type DatabaseHandle, PlatformModule } from '@custodia/platform';
+import { Public } from './auth/auth.decorators';
+import { AuthModule } from './auth/auth.module';
 import { HealthController } from './health/health.controller';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { createValidationPipe } from './http/validation.pipe';
 import { MetricsController } from './metrics/metrics.controller';
 import { StorageModule } from '@custodia/runtime';
+import { UsersModule } from './users/users.module';
 
 export type AppOptions = {
   readonly config: Config;
   readonly database: DatabaseHandle;
 };
+
+// Probes and scrapers call these without a token (the AuthGuard denies everything else).
+for (const controller of [HealthController, MetricsController]) Public()(controller);
 
 /**
  * The HTTP edge. Feature modules (customers, consent, …) are imported here as they arrive; their
@@ -30,6 +37,9 @@ export class AppModule {
           runProjector: config.projector === 'inline',
         }),
         TerminusModule.forRoot({ errorLogStyle: 'json' }),
+        CqrsModule.forRoot(),
+        AuthModule.register(config),
+        UsersModule.register(config),
       ],
       controllers: [HealthController, MetricsController],
       providers: [

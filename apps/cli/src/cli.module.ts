@@ -9,9 +9,10 @@ import {
   StorageModule,
 } from '@custodia/runtime';
 import { RebuildCommand } from './commands/rebuild.command';
+import { TokenCommand } from './commands/token.command';
 
 /** Every command, one file each under commands/. Add new ones here. */
-export const COMMANDS = [RebuildCommand];
+export const COMMANDS = [RebuildCommand, TokenCommand];
 
 const STORAGE_TOKENS = [
   DATABASE_HANDLE,

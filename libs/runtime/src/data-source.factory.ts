@@ -1,4 +1,5 @@
 import { eventStoreMigrations } from '@custodia/event-store';
+import { identityMigrations } from '@custodia/identity';
 import {
   createReadStoreDataSource,
   readStoreEntities,
@@ -18,7 +19,7 @@ export const openDataSource = async (url: string, applicationName: string): Prom
     url,
     applicationName,
     entities: [...readStoreEntities],
-    migrations: [...eventStoreMigrations, ...readStoreMigrations],
+    migrations: [...eventStoreMigrations, ...readStoreMigrations, ...identityMigrations],
   });
   await dataSource.initialize();
   const lock = dataSource.createQueryRunner();
