@@ -17,12 +17,6 @@ export const SALES_REP = 'user-sales-1';
 
 const needsSeparate = (purpose: string): boolean => purpose === 'credit_assessment';
 
-// An unknown purpose (a refusal spec) still gets a well-formed, registered notice.
-const noticeOf = (purpose: string) =>
-  catalogFixture.notices.some((notice) => notice.purposes.includes(purpose))
-    ? noticeFor(purpose)
-    : noticeFor('sales_followup');
-
 export const aGrantConsent = (data: Partial<GrantConsent['data']> = {}): GrantConsent => {
   const purpose = data.purpose ?? 'sales_followup';
   return {
@@ -30,7 +24,7 @@ export const aGrantConsent = (data: Partial<GrantConsent['data']> = {}): GrantCo
     data: {
       customerId: CUSTOMER_ID,
       purpose,
-      ...noticeOf(purpose),
+      ...noticeFor(purpose),
       channel: 'web',
       ...(needsSeparate(purpose) ? { separate: true } : {}),
       grantedAt: T0,
@@ -48,7 +42,7 @@ export const aConsentGranted = (data: Partial<ConsentGranted['data']> = {}): Con
     data: {
       customerId: CUSTOMER_ID,
       purpose,
-      ...noticeOf(purpose),
+      ...noticeFor(purpose),
       noticeLanguage: 'zh-CN',
       channel: 'web',
       separate: needsSeparate(purpose),
@@ -84,7 +78,7 @@ export const aRecordLawfulBasis = (
     data: {
       customerId: CUSTOMER_ID,
       purpose,
-      ...noticeOf(purpose),
+      ...noticeFor(purpose),
       recordedAt: T0,
       actorId: SALES_REP,
       ...data,
@@ -103,7 +97,7 @@ export const aLawfulBasisRecorded = (
       customerId: CUSTOMER_ID,
       purpose,
       lawfulBasis: (basis ?? 'contract') as LawfulBasisRecorded['data']['lawfulBasis'],
-      ...noticeOf(purpose),
+      ...noticeFor(purpose),
       noticeLanguage: 'zh-CN',
       recordedAt: T0,
       actorId: SALES_REP,

@@ -3,3 +3,4 @@ export * from './decider-spec';
 export * from './chinese-identity.factories';
 export * from './purpose-catalog.factories';
 export * from './consent.factories';
+export * from './customer.factories';
