@@ -21,6 +21,9 @@ export type TestAppOptions = {
 /** HS256 secret of test apps unless `env` sets AUTH_JWT_SECRET or AUTH_JWKS_URL. */
 export const TEST_JWT_SECRET = 'test-only-secret-0123456789abcdefghijklmnopqrstuvwxyz';
 
+/** Master key of test apps (base64 of 32 bytes) unless `env` names one. */
+export const TEST_MASTER_KEY = Buffer.alloc(32, 0x5a).toString('base64');
+
 /** The real AppModule and HTTP setup, on the given database, as `npm start` builds them. */
 export const createTestApp = async (options: TestAppOptions): Promise<NestExpressApplication> => {
   const ownAuth = options.env?.AUTH_JWT_SECRET ?? options.env?.AUTH_JWKS_URL;
@@ -29,6 +32,9 @@ export const createTestApp = async (options: TestAppOptions): Promise<NestExpres
     LOG_LEVEL: 'silent',
     PROJECTOR: 'inline',
     ...(ownAuth === undefined ? { AUTH_JWT_SECRET: TEST_JWT_SECRET } : {}),
+    ...(options.env?.CUSTODIA_MASTER_KEY_FILE === undefined
+      ? { CUSTODIA_MASTER_KEY: TEST_MASTER_KEY }
+      : {}),
     ...options.env,
   });
   if (options.authenticate !== true) {

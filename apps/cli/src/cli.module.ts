@@ -9,10 +9,11 @@ import {
   StorageModule,
 } from '@custodia/runtime';
 import { RebuildCommand } from './commands/rebuild.command';
+import { RotateMasterKeyCommand } from './commands/rotate-master-key.command';
 import { TokenCommand } from './commands/token.command';
 
 /** Every command, one file each under commands/. Add new ones here. */
-export const COMMANDS = [RebuildCommand, TokenCommand];
+export const COMMANDS = [RebuildCommand, RotateMasterKeyCommand, TokenCommand];
 
 const STORAGE_TOKENS = [
   DATABASE_HANDLE,

@@ -1,3 +1,4 @@
+import { cryptoShreddingMigrations } from '@custodia/crypto-shredding';
 import { eventStoreMigrations } from '@custodia/event-store';
 import { identityMigrations } from '@custodia/identity';
 import {
@@ -19,7 +20,12 @@ export const openDataSource = async (url: string, applicationName: string): Prom
     url,
     applicationName,
     entities: [...readStoreEntities],
-    migrations: [...eventStoreMigrations, ...readStoreMigrations, ...identityMigrations],
+    migrations: [
+      ...eventStoreMigrations,
+      ...cryptoShreddingMigrations,
+      ...readStoreMigrations,
+      ...identityMigrations,
+    ],
   });
   await dataSource.initialize();
   const lock = dataSource.createQueryRunner();

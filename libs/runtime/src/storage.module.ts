@@ -2,6 +2,12 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import {
+  EncryptingEventStore,
+  KEY_VAULT,
+  PERSONAL_DATA_REGISTRY,
+  PersonalDataRegistry,
+} from '@custodia/crypto-shredding';
 import { EVENT_STORE, type EventStore } from '@custodia/event-store';
 import { CONFIG, type Config, type DatabaseHandle, METRICS_REGISTRY } from '@custodia/platform';
 import { ProjectionRunner } from '@custodia/read-store';
@@ -33,11 +39,21 @@ export class StorageModule {
           provide: DATA_SOURCE,
           useFactory: () => openDataSource(options.database.url, options.processName),
         },
+        // Starts empty; context modules register their event types in onModuleInit.
+        { provide: PERSONAL_DATA_REGISTRY, useFactory: () => new PersonalDataRegistry() },
         {
           provide: EVENT_STORE,
-          // After DATA_SOURCE: the migrations that create the events table have run.
-          inject: [CONFIG, DATA_SOURCE],
-          useFactory: (config: Config) => createEventStore(config, options.database),
+          // After DATA_SOURCE: the migrations that create the events and key tables have run.
+          inject: [CONFIG, METRICS_REGISTRY, PERSONAL_DATA_REGISTRY, DATA_SOURCE],
+          useFactory: (config: Config, metrics: Registry, personalData: PersonalDataRegistry) =>
+            createEventStore(config, options.database, { metrics, personalData }),
+        },
+        {
+          provide: KEY_VAULT,
+          // The store owns the vault (it closes it); undefined only when a test replaces the store.
+          inject: [EVENT_STORE],
+          useFactory: (store: EventStore) =>
+            store instanceof EncryptingEventStore ? store.keyVault : undefined,
         },
         {
           provide: PROJECTION_RUNNER,
@@ -64,7 +80,15 @@ export class StorageModule {
         },
         StorageLifecycle,
       ],
-      exports: [DATABASE_HANDLE, DATA_SOURCE, EVENT_STORE, PROJECTION_RUNNER, RUN_PROJECTOR],
+      exports: [
+        DATABASE_HANDLE,
+        DATA_SOURCE,
+        EVENT_STORE,
+        KEY_VAULT,
+        PERSONAL_DATA_REGISTRY,
+        PROJECTION_RUNNER,
+        RUN_PROJECTOR,
+      ],
     };
   }
 }
