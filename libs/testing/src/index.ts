@@ -4,3 +4,4 @@ export * from './chinese-identity.factories';
 export * from './purpose-catalog.factories';
 export * from './consent.factories';
 export * from './customer.factories';
+export * from './follow-up.factories';
