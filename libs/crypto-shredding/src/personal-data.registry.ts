@@ -63,6 +63,14 @@ export class PersonalDataRegistry {
     return this;
   }
 
+  /** Every entry of a context's map, e.g. `{ CustomerRegistered: { subject, fields }, … }`. */
+  registerAll(declarations: Readonly<Record<string, PersonalDataDeclaration>>): this {
+    for (const [eventType, declaration] of Object.entries(declarations)) {
+      this.register(eventType, declaration);
+    }
+    return this;
+  }
+
   get(eventType: string): RegisteredEventType | undefined {
     return this.types.get(eventType);
   }
