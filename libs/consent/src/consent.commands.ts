@@ -1,3 +1,5 @@
+import { ConsentError } from './consent.errors';
+import { isIsoInstant } from './iso-time';
 import type { Message } from './message';
 
 /** How the customer expressed the choice; part of the proof of consent (GDPR art. 7(1)). */
@@ -69,3 +71,32 @@ export type EndLawfulBasis = Message<
 >;
 
 export type ConsentCommand = GrantConsent | WithdrawConsent | RecordLawfulBasis | EndLawfulBasis;
+
+// Shape checks of the consent rules (kept out of the package index).
+export const checkCommon = (data: { readonly customerId: unknown; readonly actorId: unknown }) => {
+  if (typeof data.customerId !== 'string' || data.customerId === '') {
+    throw fieldInvalid('customerId', 'must be a non-empty string');
+  }
+  if (typeof data.actorId !== 'string' || data.actorId === '') {
+    throw fieldInvalid('actorId', 'must be a non-empty string');
+  }
+  return { customerId: data.customerId, actorId: data.actorId };
+};
+
+export const checkChannel = (channel: unknown): channel is ConsentChannel => {
+  if ((consentChannels as readonly unknown[]).includes(channel)) return true;
+  throw fieldInvalid('channel', `must be one of ${consentChannels.join(', ')}`);
+};
+
+export const checkInstant = (value: unknown, field: string): void => {
+  if (!isIsoInstant(value)) throw fieldInvalid(field, 'must be an ISO-8601 date-time with offset');
+};
+
+export const optionalText = (value: unknown, field: string): string | undefined => {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && value.trim() !== '' && value.length <= 500) return value;
+  throw fieldInvalid(field, 'must be a non-empty string of at most 500 characters');
+};
+
+export const fieldInvalid = (field: string, rule: string): ConsentError =>
+  new ConsentError('CONSENT.FIELD_INVALID', `${field}: ${rule}`, field);

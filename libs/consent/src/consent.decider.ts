@@ -1,16 +1,18 @@
 import type { Decider } from '@custodia/platform';
 import {
-  type ConsentChannel,
+  checkChannel,
+  checkCommon,
+  checkInstant,
   type ConsentCommand,
-  consentChannels,
   type EndLawfulBasis,
+  fieldInvalid,
+  optionalText,
   type GrantConsent,
   type RecordLawfulBasis,
   type WithdrawConsent,
 } from './consent.commands';
 import { ConsentError } from './consent.errors';
 import type { ConsentEvent } from './consent.events';
-import { isIsoInstant } from './iso-time';
 import { unreachable } from './message';
 import type { LawfulBasis, Purpose, PurposeCatalog } from './purpose-catalog';
 
@@ -231,34 +233,6 @@ const noticeLanguageFor = (
   }
   return text.language;
 };
-
-const checkCommon = (data: { readonly customerId: unknown; readonly actorId: unknown }) => {
-  if (typeof data.customerId !== 'string' || data.customerId === '') {
-    throw fieldInvalid('customerId', 'must be a non-empty string');
-  }
-  if (typeof data.actorId !== 'string' || data.actorId === '') {
-    throw fieldInvalid('actorId', 'must be a non-empty string');
-  }
-  return { customerId: data.customerId, actorId: data.actorId };
-};
-
-const checkChannel = (channel: unknown): channel is ConsentChannel => {
-  if ((consentChannels as readonly unknown[]).includes(channel)) return true;
-  throw fieldInvalid('channel', `must be one of ${consentChannels.join(', ')}`);
-};
-
-const checkInstant = (value: unknown, field: string): void => {
-  if (!isIsoInstant(value)) throw fieldInvalid(field, 'must be an ISO-8601 date-time with offset');
-};
-
-const optionalText = (value: unknown, field: string): string | undefined => {
-  if (value === undefined) return undefined;
-  if (typeof value === 'string' && value.trim() !== '' && value.length <= 500) return value;
-  throw fieldInvalid(field, 'must be a non-empty string of at most 500 characters');
-};
-
-const fieldInvalid = (field: string, rule: string): ConsentError =>
-  new ConsentError('CONSENT.FIELD_INVALID', `${field}: ${rule}`, field);
 
 const basisMismatch = (purpose: Purpose, rule: string): ConsentError =>
   new ConsentError(

@@ -8,7 +8,15 @@ export * from './purpose-catalog';
 export * from './purpose-catalog.loader';
 export * from './purpose-catalog.views';
 export * from './consent.errors';
-export * from './consent.commands';
+export {
+  type ConsentChannel,
+  type ConsentCommand,
+  consentChannels,
+  type EndLawfulBasis,
+  type GrantConsent,
+  type RecordLawfulBasis,
+  type WithdrawConsent,
+} from './consent.commands';
 export * from './consent.events';
 export * from './consent.decider';
 export * from './consent.queries';

@@ -125,17 +125,17 @@ export const checkProfile = (profile: unknown, at: string): CustomerProfile => {
 };
 
 /** The entries of a profile or patch, refusing keys that are not profile fields. */
-export const profileEntries = (value: unknown): [ProfileField, unknown][] => {
+export const profileEntries = (value: unknown, path = 'profile'): [ProfileField, unknown][] => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new CustomerError('CUSTOMER.FIELD_INVALID', 'profile: must be an object', 'profile');
+    throw new CustomerError('CUSTOMER.FIELD_INVALID', `${path}: must be an object`, path);
   }
   return Object.entries(value).map(([key, entry]): [ProfileField, unknown] => {
     if (!isProfileField(key)) {
       // The key is caller-chosen text, so it is not echoed either.
       throw new CustomerError(
         'CUSTOMER.FIELD_UNKNOWN',
-        `profile: has a property that is not a customer field (allowed: ${profileFields.join(', ')})`,
-        'profile',
+        `${path}: has a property that is not a customer field (allowed: ${profileFields.join(', ')})`,
+        path,
       );
     }
     return [key, entry];

@@ -124,7 +124,7 @@ export const createCustomerDecider = (
     checkTime(data.occurredAt);
     const changed: Record<string, string | number> = {};
     const removed: ProfileField[] = [];
-    for (const [field, value] of profileEntries(data.changes)) {
+    for (const [field, value] of profileEntries(data.changes, 'changes')) {
       if (value === undefined) continue;
       if (value === null) {
         if (requiredProfileFields.includes(field)) {

@@ -108,6 +108,10 @@ describe('UpdateCustomerProfile', () => {
       .given(registered)
       .when(patch({ hobby: 'golf' } as ProfilePatch))
       .thenThrows('CUSTOMER.FIELD_UNKNOWN');
+    spec
+      .given(registered)
+      .when(patch(null as unknown as ProfilePatch))
+      .thenThrows('CUSTOMER.FIELD_INVALID');
   });
 
   it('refuses an unknown customer, or a command for another customer', () => {

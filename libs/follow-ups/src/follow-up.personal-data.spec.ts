@@ -1,4 +1,5 @@
 import { aFollowUpLogged } from '@custodia/testing';
+import { customerStreamPersonalData } from './customer-stream.personal-data';
 import { followUpPersonalData } from './follow-up.personal-data';
 
 describe('followUpPersonalData', () => {
@@ -15,5 +16,23 @@ describe('followUpPersonalData', () => {
     expect(JSON.stringify(kept)).not.toMatch(/canary/);
     expect(kept).toMatchObject({ products: ['年度套餐'], orderStatus: 'quoted' });
     expect(followUpPersonalData.FollowUpLogged.subject).toBe('customerId');
+  });
+});
+
+describe('customerStreamPersonalData', () => {
+  it('declares every event type of the customer stream, with the customer as subject', () => {
+    expect(Object.keys(customerStreamPersonalData).sort()).toEqual([
+      'ConsentGranted',
+      'ConsentWithdrawn',
+      'CustomerOwnerChanged',
+      'CustomerProfileUpdated',
+      'CustomerRegistered',
+      'FollowUpLogged',
+      'LawfulBasisEnded',
+      'LawfulBasisRecorded',
+    ]);
+    for (const declaration of Object.values(customerStreamPersonalData)) {
+      expect(declaration.subject).toBe('customerId');
+    }
   });
 });

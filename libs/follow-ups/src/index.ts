@@ -6,3 +6,4 @@ export * from './follow-up.events';
 export { catalogFieldOf, partsUsed } from './follow-up-content';
 export * from './follow-up.decider';
 export * from './follow-up.personal-data';
+export * from './customer-stream.personal-data';
