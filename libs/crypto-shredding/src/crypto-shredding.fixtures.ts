@@ -35,8 +35,11 @@ export const migratedDatabase = async (database: {
   };
 };
 
-/** Polls until `check` passes (NOTIFY is asynchronous), or rethrows its last failure. */
-export const eventually = async (check: () => Promise<void>, timeoutMs = 5_000): Promise<void> => {
+/**
+ * Polls until `check` passes, or rethrows its last failure. NOTIFY is asynchronous, and readAll
+ * holds events back while any older transaction on the server (another suite's) is open.
+ */
+export const eventually = async (check: () => Promise<void>, timeoutMs = 20_000): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
