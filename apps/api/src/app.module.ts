@@ -5,6 +5,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { type Config, type DatabaseHandle, PlatformModule } from '@custodia/platform';
 import { Public } from './auth/auth.decorators';
 import { AuthModule } from './auth/auth.module';
+import { CustomersModule } from './customers/customers.module';
 import { HealthController } from './health/health.controller';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { createValidationPipe } from './http/validation.pipe';
@@ -40,6 +41,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         AuthModule.register(config),
         UsersModule.register(config),
+        CustomersModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [
