@@ -1,6 +1,8 @@
 import type { Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
+import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { EVENT_STORE, type EventStore } from '@custodia/event-store';
 import { createLogger, loadConfig, openDatabase } from '@custodia/platform';
 import { AppModule } from '../../apps/api/src/app.module';
@@ -16,6 +18,8 @@ export type TestAppOptions = {
   readonly authenticate?: boolean;
   /** Replaces the event store, e.g. with one that is down. */
   readonly eventStore?: EventStore;
+  /** Receives everything the app logs (pino and Nest's own logger), at LOG_LEVEL from `env`. */
+  readonly logDestination?: DestinationStream;
 };
 
 /** HS256 secret of test apps unless `env` sets AUTH_JWT_SECRET or AUTH_JWKS_URL. */
@@ -40,9 +44,21 @@ export const createTestApp = async (options: TestAppOptions): Promise<NestExpres
   if (options.authenticate !== true) {
     for (const controller of options.controllers ?? []) Public()(controller);
   }
-  const database = await openDatabase(config, createLogger('silent'));
+  const { logDestination } = options;
+  const database = await openDatabase(
+    config,
+    logDestination === undefined
+      ? createLogger('silent')
+      : createLogger(config.logLevel, logDestination),
+  );
   let builder = Test.createTestingModule({
-    imports: [AppModule.register({ config, database })],
+    imports: [
+      AppModule.register({
+        config,
+        database,
+        ...(logDestination === undefined ? {} : { logDestination }),
+      }),
+    ],
     controllers: [...(options.controllers ?? [])],
   });
   if (options.eventStore !== undefined) {
@@ -52,7 +68,9 @@ export const createTestApp = async (options: TestAppOptions): Promise<NestExpres
   const app = moduleRef.createNestApplication<NestExpressApplication>({
     bodyParser: false,
     logger: false,
+    ...(logDestination === undefined ? {} : { bufferLogs: true }),
   });
+  if (logDestination !== undefined) app.useLogger(app.get(Logger));
   setupHttpApp(app);
   await app.init();
   return app;

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
+import type { DestinationStream } from 'pino';
 import { type Config, type DatabaseHandle, PlatformModule } from '@custodia/platform';
 import { Public } from './auth/auth.decorators';
 import { AuthModule } from './auth/auth.module';
@@ -16,6 +17,8 @@ import { UsersModule } from './users/users.module';
 export type AppOptions = {
   readonly config: Config;
   readonly database: DatabaseHandle;
+  /** Where logs go; stdout by default (tests capture them). */
+  readonly logDestination?: DestinationStream;
 };
 
 // Probes and scrapers call these without a token (the AuthGuard denies everything else).
@@ -27,11 +30,14 @@ for (const controller of [HealthController, MetricsController]) Public()(control
  */
 @Module({})
 export class AppModule {
-  static register({ config, database }: AppOptions): DynamicModule {
+  static register({ config, database, logDestination }: AppOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        PlatformModule.forRoot({ config }),
+        PlatformModule.forRoot({
+          config,
+          ...(logDestination === undefined ? {} : { logDestination }),
+        }),
         StorageModule.register({
           database,
           processName: 'custodia-api',

@@ -8,9 +8,7 @@ import { customerStreamPersonalData } from '@custodia/follow-ups';
  */
 @Injectable()
 export class CustomerStreamRegistration implements OnModuleInit {
-  constructor(
-    @Inject(PERSONAL_DATA_REGISTRY) private readonly registry: PersonalDataRegistry,
-  ) {}
+  constructor(@Inject(PERSONAL_DATA_REGISTRY) private readonly registry: PersonalDataRegistry) {}
 
   onModuleInit(): void {
     this.registry.registerAll(customerStreamPersonalData);

@@ -1,11 +1,31 @@
 import { Module } from '@nestjs/common';
+import { IdentityModule } from '@custodia/identity';
 import { CustomerStreamRegistration } from './customer-stream.registration';
+import { CustomerStreamRepository } from './customer-stream.repository';
+import { CustomersController } from './customers.controller';
+import { GrantConsentHandler } from './grant-consent.handler';
+import { LogFollowUpHandler } from './log-follow-up.handler';
 import { purposeCatalogProvider } from './purpose-catalog.provider';
 import { PurposesController } from './purposes.controller';
+import { RegisterCustomerHandler } from './register-customer.handler';
+import { TransferCustomerOwnershipHandler } from './transfer-customer-ownership.handler';
+import { UpdateCustomerProfileHandler } from './update-customer-profile.handler';
+import { WithdrawConsentHandler } from './withdraw-consent.handler';
 
 /** The customer stream over HTTP: purposes and notices, customers, consents and follow-ups. */
 @Module({
-  controllers: [PurposesController],
-  providers: [purposeCatalogProvider, CustomerStreamRegistration],
+  imports: [IdentityModule],
+  controllers: [PurposesController, CustomersController],
+  providers: [
+    purposeCatalogProvider,
+    CustomerStreamRegistration,
+    CustomerStreamRepository,
+    RegisterCustomerHandler,
+    UpdateCustomerProfileHandler,
+    TransferCustomerOwnershipHandler,
+    GrantConsentHandler,
+    WithdrawConsentHandler,
+    LogFollowUpHandler,
+  ],
 })
 export class CustomersModule {}

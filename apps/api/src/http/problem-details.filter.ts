@@ -9,6 +9,7 @@ import {
 import type { Response } from 'express';
 import { EventStoreError } from '@custodia/event-store';
 import { currentContext, newId } from '@custodia/platform';
+import { customerStreamProblem } from './customer-stream.problems';
 import {
   PROBLEM_CONTENT_TYPE,
   type ProblemDetails,
@@ -84,6 +85,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         const { slug, ...rest } = mapped;
         return { type: problemType(slug), ...rest, instance };
       }
+    }
+    const domain = customerStreamProblem(exception);
+    if (domain !== undefined) {
+      const { slug, ...rest } = domain;
+      return { type: problemType(slug), ...rest, instance };
     }
     if (exception instanceof HttpException && exception.getStatus() < 500) {
       const status = exception.getStatus();
