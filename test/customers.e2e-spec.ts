@@ -1,6 +1,8 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
+import type { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '@custodia/event-store';
+import { DATA_SOURCE } from '@custodia/runtime';
 import { aMobile, anIdNumber, createTestDatabase, type TestDatabase } from '@custodia/testing';
 import { tokenFor } from './support/identity-tokens';
 import { registerUsers, ROLE_USERS } from './support/identity-users';
@@ -151,6 +153,43 @@ describe('/v1/customers', () => {
       ownerId: 'rep.north',
       team: 'north',
     });
+  });
+
+  it('returns the first answer on a retry with the same Idempotency-Key', async () => {
+    const body = { name: '李四', phone: aMobile(7), consents: [FOLLOWUP] };
+    const send = (token: string, payload: object) =>
+      request(sut.getHttpServer())
+        .post('/v1/customers')
+        .auth(token, { type: 'bearer' })
+        .set('Idempotency-Key', 'retry-1')
+        .send(payload);
+    const first = await send(tokens.sales, body).expect(201);
+    const again = await send(tokens.sales, body).expect(201);
+    expect(again.body).toEqual(first.body);
+    const id = (first.body as { id: string }).id;
+    expect(await streamOf(id)).toHaveLength(2);
+    const reused = await send(tokens.sales, { ...body, name: '李五' })
+      .expect(422)
+      .expect('content-type', PROBLEM);
+    expect(JSON.stringify(reused.body)).toContain('Idempotency-Key');
+    // Another actor's key is their own.
+    const other = await send(tokens.salesManager, body).expect(201);
+    expect(other.body).not.toEqual(first.body);
+    const rows: { response: unknown }[] = await sut
+      .get<DataSource>(DATA_SOURCE)
+      .query("SELECT response FROM api_idempotency_keys WHERE key = 'retry-1' ORDER BY actor_id");
+    expect(JSON.stringify(rows)).not.toContain('李四');
+  });
+
+  it('forgets a refused request, so a corrected retry with the same key goes through', async () => {
+    const send = (payload: object) =>
+      request(sut.getHttpServer())
+        .post('/v1/customers')
+        .auth(tokens.sales, { type: 'bearer' })
+        .set('Idempotency-Key', 'retry-2')
+        .send(payload);
+    await send({ name: '李四', phone: '123', consents: [FOLLOWUP] }).expect(400);
+    await send({ name: '李四', phone: aMobile(8), consents: [FOLLOWUP] }).expect(201);
   });
 
   it('answers 404 for an unknown customer and 400 for a malformed id', async () => {

@@ -57,6 +57,7 @@ describe('no personal value in plaintext (database and logs)', () => {
       const res = await request(sut.getHttpServer())
         .post('/v1/customers')
         .auth(manager, { type: 'bearer' })
+        .set('Idempotency-Key', `canary-${n}`)
         .send({
           ...profile,
           company,

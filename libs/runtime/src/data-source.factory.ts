@@ -7,6 +7,7 @@ import {
   readStoreMigrations,
 } from '@custodia/read-store';
 import type { DataSource } from 'typeorm';
+import { IdempotencyKeys1796400000000 } from './1796400000000-idempotency-keys.migration';
 
 // Any constant works; it only has to be the same in every Custodia process.
 const MIGRATION_LOCK_KEY = 7_362_913_001;
@@ -25,6 +26,7 @@ export const openDataSource = async (url: string, applicationName: string): Prom
       ...cryptoShreddingMigrations,
       ...readStoreMigrations,
       ...identityMigrations,
+      IdempotencyKeys1796400000000,
     ],
   });
   await dataSource.initialize();

@@ -9,6 +9,7 @@ import {
   Patch,
   Post,
   Query,
+  UseInterceptors,
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -18,6 +19,7 @@ import type { Actor } from '@custodia/identity';
 import { CLOCK, type Clock } from '@custodia/platform';
 import { commandMetadata } from '../auth/actor-context';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { IdempotencyInterceptor } from '../http/idempotency.interceptor';
 import {
   ConsentInputDto,
   CreatedResponse,
@@ -40,6 +42,7 @@ const CustomerId = new ParseUUIDPipe();
 /** The customer's stream over HTTP. Refusals are problem+json naming the field, never a value. */
 @ApiTags('customers')
 @ApiBearerAuth()
+@UseInterceptors(IdempotencyInterceptor)
 @Controller('customers')
 export class CustomersController {
   constructor(
