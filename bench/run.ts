@@ -2,6 +2,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { appendBenchmarks, type AppendSettings } from './append.bench';
+import { commandsBenchmark, type CommandSettings } from './commands.bench';
 import { openBenchDatabase, serverInfo } from './bench-database';
 import { benchEvent, payloadBytes } from './payload';
 import { readAllBenchmark, seedLog, type ReadAllSettings } from './read-all.bench';
@@ -34,6 +35,12 @@ const settings = {
     rounds: quick ? 2 : 6,
     maxPauseMs: 20,
   } satisfies SubscriptionSettings,
+  commands: {
+    rounds: quick ? 2 : 6,
+    windowMs: quick ? 500 : 2000,
+    warmupMs: quick ? 250 : 1000,
+    callers: 8,
+  } satisfies CommandSettings,
 };
 
 const RESULTS = join(__dirname, '..', '..', 'bench', 'results', 'latest.json');
@@ -53,6 +60,7 @@ const main = async (): Promise<void> => {
     const logSize = await seedLog(raw, settings.readAll.logSize, progress);
     rows.push(await readAllBenchmark(store, raw, settings.readAll, progress));
     rows.push(...(await subscriptionBenchmark(store, raw, settings.subscription, progress)));
+    rows.push(await commandsBenchmark(db.url, settings.commands, progress));
 
     const results = {
       machine: machineInfo(info.pg, info.settings),
