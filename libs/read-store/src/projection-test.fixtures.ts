@@ -8,6 +8,7 @@ import {
   PostgresEventStore,
   type EventStore,
   type NewEvent,
+  type Position,
   type RecordedEvent,
 } from '@custodia/event-store';
 import {
@@ -127,12 +128,23 @@ export const appendEvents = async (
   const streams = options.streams ?? 5;
   const types = options.types ?? ['ThingHappened', 'OtherThingHappened'];
   const prefix = randomUUID().slice(0, 8);
+  let last: Position | undefined;
   for (let i = 0; i < count; i += 1) {
     const event: NewEvent = {
       type: types[i % types.length],
       data: { index: i, ...options.data },
     };
-    await store.append(`thing-${prefix}-${i % streams}`, [event]);
+    last = (await store.append(`thing-${prefix}-${i % streams}`, [event])).position;
+  }
+  // Readers may lag behind a commit (an open transaction anywhere on the server holds events
+  // back): wait until all of them are readable, so tests see whole batches.
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const head = await store.headPosition();
+    if (last === undefined || (head !== undefined && store.comparePositions(head, last) >= 0))
+      return;
+    if (Date.now() > deadline) throw new Error('appended events did not become readable');
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 };
 
