@@ -4,7 +4,8 @@ import { Client, Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { EventStoreError } from '../event-store.errors';
 import { type HeldAppend, describeEventStoreContract } from '../event-store.contract';
-import type { NewEvent } from '../event-store.port';
+import { waitUntilVisible } from '../contract/contract-support';
+import type { NewEvent, Position } from '../event-store.port';
 import { eventStoreMigrations } from './migrations/event-store.migrations';
 import { appendQuery } from './postgres-append.query';
 import { PostgresEventStore } from './postgres-event-store';
@@ -111,11 +112,14 @@ describe(PostgresEventStore.name, () => {
       await dataSource.query(`CALL burn_xids($1::text::xid8)`, [String(boundary - 4n)]);
       const streamId = `Customer-${randomUUID()}`;
       const appended: string[] = [];
+      let lastPosition: Position | undefined;
       for (let n = 0; n < 10; n++) {
         const event = { id: randomUUID(), type: 'A', data: { n } };
-        await sut.append(streamId, [event]);
+        lastPosition = (await sut.append(streamId, [event])).position;
         appended.push(event.id);
       }
+      // Other suites' open transactions on this server may hold the appends back for a moment.
+      await waitUntilVisible(sut, lastPosition as Position);
       const read: string[] = [];
       let from: Awaited<ReturnType<typeof sut.readAll>>[number]['position'] | undefined;
       for (;;) {
