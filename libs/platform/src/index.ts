@@ -10,3 +10,5 @@ export * from './metrics-registry';
 export * from './platform.module';
 export * from './shutdown-signals';
 export * from './decider';
+export * from './group-commit';
+export * from './random';
