@@ -33,8 +33,11 @@ describe('cryptoShreddingMigrations', () => {
     const all = ['crypto_data_keys', 'crypto_erased_subjects', 'crypto_master_keys'];
     await sut.runMigrations();
     expect(await tables()).toEqual(all);
-    await sut.undoLastMigration();
+    for (let step = 0; step < cryptoShreddingMigrations.length; step++) {
+      await sut.undoLastMigration();
+    }
     expect(await tables()).toEqual([]);
+    expect(await sut.query(`SELECT 1 FROM pg_proc WHERE proname LIKE 'crypto_%'`)).toEqual([]);
     await sut.runMigrations();
     expect(await tables()).toEqual(all);
   });

@@ -19,6 +19,7 @@ import {
   sealEvent,
   subjectOf,
 } from './event-encryption';
+import { AES_256_GCM, type FieldCipher } from './field-cipher';
 import type { KeyVault } from './key-vault';
 import type { PersonalDataRegistry } from './personal-data.registry';
 
@@ -27,6 +28,8 @@ export type EncryptingEventStoreOptions = {
   readonly registry: PersonalDataRegistry;
   /** close() also closes the vault (the app's wiring: the store is closed last). */
   readonly ownsVault?: boolean;
+  /** AES-256-GCM unless told otherwise; only the benchmark tells otherwise. */
+  readonly cipher?: FieldCipher;
 };
 
 /**
@@ -35,10 +38,14 @@ export type EncryptingEventStoreOptions = {
  * unregistered types pass through unchanged. Key lookups are batched per call or page.
  */
 export class EncryptingEventStore implements EventStore {
+  private readonly cipher: FieldCipher;
+
   constructor(
     private readonly inner: EventStore,
     private readonly options: EncryptingEventStoreOptions,
-  ) {}
+  ) {
+    this.cipher = options.cipher ?? AES_256_GCM;
+  }
 
   get keyVault(): KeyVault {
     return this.options.vault;
@@ -65,7 +72,7 @@ export class EncryptingEventStore implements EventStore {
       const subjectId = subjects.get(event);
       const declaration = this.options.registry.get(event.type);
       const key = subjectId === undefined ? undefined : keys.get(subjectId);
-      return declaration && key ? sealEvent(declaration, key, event) : event;
+      return declaration && key ? sealEvent(this.cipher, declaration, key, event) : event;
     });
     return this.inner.append(streamId, sealed, options);
   }
@@ -119,7 +126,7 @@ export class EncryptingEventStore implements EventStore {
       const subjectId = subjects.get(event);
       const declaration = this.options.registry.get(event.type);
       if (subjectId === undefined || declaration === undefined) return event;
-      return openEvent(declaration, subjectId, keys.get(subjectId), event);
+      return openEvent(this.cipher, declaration, subjectId, keys.get(subjectId), event);
     });
   }
 }

@@ -1,7 +1,7 @@
 import type { NewEvent, RecordedEvent } from '@custodia/event-store';
 import { CryptoShreddingError } from './crypto-shredding.errors';
 import { ERASED, type Erased, isEnvelope, isErased } from './envelope';
-import { decryptField, encryptField } from './field-cipher';
+import type { FieldCipher } from './field-cipher';
 import { mapFieldPath } from './field-path';
 import type { DataKey } from './master-key';
 import type { RegisteredEventType } from './personal-data.registry';
@@ -27,6 +27,7 @@ export const subjectOf = (
 
 /** Replaces every personal field with an envelope sealed under the subject's key. */
 export const sealEvent = (
+  cipher: FieldCipher,
   declaration: RegisteredEventType,
   key: DataKey,
   event: IdentifiedEvent,
@@ -34,7 +35,7 @@ export const sealEvent = (
   let data = event.data;
   for (const path of declaration.fields) {
     data = mapFieldPath(data, path, (value, field) =>
-      encryptField(key, { subjectId: key.subjectId, eventId: event.id, field }, value),
+      cipher.encrypt(key, { subjectId: key.subjectId, eventId: event.id, field }, value),
     );
   }
   return { ...event, data };
@@ -58,6 +59,7 @@ export const isSealed = (declaration: RegisteredEventType, event: RecordedEvent)
  * that are not envelopes (written before the type was registered) are returned as stored.
  */
 export const openEvent = (
+  cipher: FieldCipher,
   declaration: RegisteredEventType,
   subjectId: string,
   key: DataKey | Erased | undefined,
@@ -73,7 +75,7 @@ export const openEvent = (
           `event ${event.id}: its subject has neither a data key nor an erasure record`,
         );
       if (isErased(key)) return ERASED;
-      return decryptField(key, { subjectId, eventId: event.id, field }, value);
+      return cipher.decrypt(key, { subjectId, eventId: event.id, field }, value);
     });
   }
   return data === event.data ? event : { ...event, data };

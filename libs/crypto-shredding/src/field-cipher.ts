@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { secureRandomBytes } from '@custodia/platform';
 import { associatedData } from './associated-data';
 import { CryptoShreddingError } from './crypto-shredding.errors';
 import { type Envelope } from './envelope';
@@ -21,9 +22,18 @@ const fieldAad = ({ subjectId, eventId, field }: FieldBinding): Buffer =>
 const describe = (binding: FieldBinding): string =>
   `field ${binding.field} of event ${binding.eventId}`;
 
+/**
+ * What seals and opens one field. The product uses `AES_256_GCM` only; the type exists so the
+ * benchmark can put an identity transform in its place and measure what the cipher costs.
+ */
+export type FieldCipher = {
+  readonly encrypt: (key: DataKey, binding: FieldBinding, value: unknown) => Envelope;
+  readonly decrypt: (key: DataKey, binding: FieldBinding, envelope: Envelope) => unknown;
+};
+
 /** Seals any JSON value (string, number, object…) under the subject's data key. */
 export const encryptField = (key: DataKey, binding: FieldBinding, value: unknown): Envelope => {
-  const iv = randomBytes(IV_BYTES);
+  const iv = secureRandomBytes(IV_BYTES);
   const cipher = createCipheriv(CIPHER, key.key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(fieldAad(binding));
   const plain = Buffer.from(JSON.stringify(value), 'utf8');
@@ -76,3 +86,6 @@ export const decryptField = (key: DataKey, binding: FieldBinding, envelope: Enve
     plain.fill(0);
   }
 };
+
+/** The field cipher: AES-256-GCM, random 96-bit IV, 128-bit tag, binding as associated data. */
+export const AES_256_GCM: FieldCipher = { encrypt: encryptField, decrypt: decryptField };

@@ -3,7 +3,13 @@ export { CryptoShreddingError, type CryptoShreddingErrorCode } from './crypto-sh
 export { cryptoShreddingMigrations } from './crypto-shredding.migrations';
 export { EncryptingEventStore, type EncryptingEventStoreOptions } from './encrypting-event-store';
 export { ERASED, type Envelope, type Erased, isEnvelope, isErased } from './envelope';
-export { decryptField, encryptField, type FieldBinding } from './field-cipher';
+export {
+  AES_256_GCM,
+  decryptField,
+  encryptField,
+  type FieldBinding,
+  type FieldCipher,
+} from './field-cipher';
 export { InMemoryKeyVault } from './in-memory-key-vault';
 export { KEY_VAULT, type KeyDestruction, type KeyVault } from './key-vault';
 export {

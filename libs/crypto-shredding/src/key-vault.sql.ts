@@ -37,16 +37,13 @@ export const LOAD_KEYS = `
   SELECT subject_id, NULL, NULL, NULL, NULL, true
   FROM crypto_erased_subjects WHERE subject_id = ANY($1::text[])`;
 
-export const ERASED_AMONG = `
-  SELECT subject_id FROM crypto_erased_subjects WHERE subject_id = ANY($1::text[])`;
-
-/** Losers of a first-use race insert nothing; everyone then reads the winner's row. */
-export const INSERT_KEYS = `
-  INSERT INTO crypto_data_keys (subject_id, key_id, kek_id, wrap_iv, wrapped_key)
-  SELECT subject_id, key_id, $3, wrap_iv, wrapped_key
-  FROM unnest($1::text[], $2::uuid[], $4::bytea[], $5::bytea[])
-    AS fresh (subject_id, key_id, wrap_iv, wrapped_key)
-  ON CONFLICT (subject_id) DO NOTHING`;
+/**
+ * Locks, erasure check, insert and load in one round trip (see the migration that creates the
+ * function): losers of a first-use race insert nothing and get the winner's row back.
+ */
+export const CREATE_KEYS = `
+  SELECT subject_id, key_id, kek_id, wrap_iv, wrapped_key, erased
+  FROM crypto_create_data_keys($1::text[], $2::uuid[], $3, $4::bytea[], $5::bytea[], $6)`;
 
 export const RECORD_ERASURE = `
   INSERT INTO crypto_erased_subjects (subject_id, key_id, erased_at)

@@ -4,8 +4,8 @@ import {
   createHash,
   createSecretKey,
   type KeyObject,
-  randomBytes,
 } from 'node:crypto';
+import { secureRandomBytes } from '@custodia/platform';
 import { associatedData } from './associated-data';
 import { CryptoShreddingError } from './crypto-shredding.errors';
 
@@ -57,14 +57,14 @@ const wrapAad = (subjectId: string, keyId: string): Buffer =>
   associatedData('custodia.dek.v1', [subjectId, keyId]);
 
 export const generateDataKey = (subjectId: string, id: string): DataKey => {
-  const plain = randomBytes(KEY_BYTES);
+  const plain = secureRandomBytes(KEY_BYTES);
   const key = createSecretKey(plain);
   plain.fill(0);
   return { id, subjectId, key };
 };
 
 export const wrapDataKey = (master: MasterKey, dataKey: DataKey): WrappedDataKey => {
-  const iv = randomBytes(IV_BYTES);
+  const iv = secureRandomBytes(IV_BYTES);
   const cipher = createCipheriv(CIPHER, master.key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(wrapAad(dataKey.subjectId, dataKey.id));
   const plain = dataKey.key.export();

@@ -133,6 +133,62 @@ describe(PostgresKeyVault.name, () => {
     expect(rows[0].both).toBe(0);
   });
 
+  it('batches concurrent first uses, failing only the erased subject among them', async () => {
+    const gone = randomUUID();
+    await sut.destroyKey(gone);
+    const fresh = Array.from({ length: 12 }, () => randomUUID());
+    const results = await Promise.allSettled(
+      [gone, ...fresh].map((subjectId) => sut.keysForEncryption([subjectId])),
+    );
+    expect(results[0]).toMatchObject({
+      status: 'rejected',
+      reason: { code: 'CRYPTO.SUBJECT_ERASED' },
+    });
+    for (const [index, subjectId] of fresh.entries()) {
+      const result = results[index + 1];
+      expect(result.status).toBe('fulfilled');
+      if (result.status === 'fulfilled')
+        expect(result.value.get(subjectId)?.subjectId).toBe(subjectId);
+    }
+    const { rows } = await db.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM crypto_data_keys WHERE subject_id = ANY($1)',
+      [[gone, ...fresh]],
+    );
+    expect(rows[0].n).toBe(fresh.length);
+  });
+
+  it('defers the WAL flush of new keys only when asked, and only for that transaction', async () => {
+    const client = await db.pool.connect();
+    const create = (deferred: boolean) =>
+      client.query(
+        `SELECT * FROM crypto_create_data_keys($1::text[], $2::uuid[], $3, $4::bytea[], $5::bytea[], $6)`,
+        [
+          [randomUUID()],
+          [randomUUID()],
+          masterKeyId(MASTER),
+          [randomBytes(12)],
+          [randomBytes(48)],
+          deferred,
+        ],
+      );
+    const setting = async () =>
+      (await client.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]
+        .synchronous_commit;
+    try {
+      await client.query('SET synchronous_commit = on'); // the test server runs with it off
+      await client.query('BEGIN');
+      await create(false);
+      expect(await setting()).toBe('on');
+      await create(true);
+      expect(await setting()).toBe('off');
+      await client.query('COMMIT');
+      expect(await setting()).toBe('on');
+      await client.query('RESET synchronous_commit');
+    } finally {
+      client.release();
+    }
+  });
+
   it('treats its cache as stale while its LISTEN connection is down', async () => {
     const subjectId = randomUUID();
     await sut.keysForEncryption([subjectId]);

@@ -1,4 +1,4 @@
-import { type Clock, newId, systemClock } from '@custodia/platform';
+import { type Clock, GroupCommit, type ItemOutcome, newId, systemClock } from '@custodia/platform';
 import { Pool } from 'pg';
 import type { Registry } from 'prom-client';
 import { CryptoShreddingError } from './crypto-shredding.errors';
@@ -31,6 +31,13 @@ export type PostgresKeyVaultOptions = {
   readonly clock?: Clock;
   /** Pause before reconnecting a lost LISTEN connection. */
   readonly reconnectMs?: number;
+  /**
+   * Commit new keys without waiting for their WAL flush. Only when every event sealed under a
+   * key is appended, durably, to the SAME PostgreSQL server: flushing that append's commit
+   * flushes the key's earlier commit too, so no durable event can outlive its key. Never with
+   * another log (KurrentDB): there a crash could keep the event and lose its key.
+   */
+  readonly keysFlushedByLogAppend?: boolean;
 };
 
 const FOREIGN_KEY_VIOLATION = '23503';
@@ -47,6 +54,11 @@ export class PostgresKeyVault implements KeyVault {
   private readonly cache: KeyCache;
   private readonly clock: Clock;
   private readonly listener: ErasureListener;
+  private readonly deferredFlush: boolean;
+  /** First uses of keys, batched: concurrent requests share one statement. */
+  private readonly creations: GroupCommit<string, DataKey>;
+  /** Subjects whose key is being created (queued or in flight): a second miss joins the first. */
+  private readonly creating = new Map<string, Promise<DataKey>>();
   /** Moves on every erasure or lost LISTEN: a load that saw it move does not fill the cache. */
   private epoch = 0;
   private closing: Promise<void> | undefined;
@@ -83,6 +95,8 @@ export class PostgresKeyVault implements KeyVault {
       : options.masterKey;
     this.cache = new KeyCache(options.cacheSize ?? 10_000, options.registry);
     this.clock = options.clock ?? systemClock;
+    this.deferredFlush = options.keysFlushedByLogAppend === true;
+    this.creations = new GroupCommit((subjectIds) => this.createKeys(subjectIds));
     this.listener = new ErasureListener(
       this.pool,
       {
@@ -126,18 +140,20 @@ export class PostgresKeyVault implements KeyVault {
   }
 
   async keysForEncryption(subjectIds: readonly string[]): Promise<ReadonlyMap<string, DataKey>> {
-    const found = await this.keysForDecryption(subjectIds);
+    this.assertOpen();
     const keys = new Map<string, DataKey>();
     const missing: string[] = [];
+    const trustCache = this.listener.listening;
     for (const subjectId of new Set(subjectIds)) {
-      const key = found.get(subjectId);
-      if (key === undefined) missing.push(subjectId);
-      else if (isErased(key)) throw erased();
-      else keys.set(subjectId, key);
+      const hit = trustCache ? this.cache.get(subjectId) : undefined;
+      if (hit === undefined) missing.push(subjectId);
+      else if (isErased(hit)) throw erased();
+      else keys.set(subjectId, hit);
     }
-    if (missing.length > 0) {
-      for (const [subjectId, key] of await this.createKeys(missing)) keys.set(subjectId, key);
-    }
+    // A miss goes straight to get-or-create: one statement whether the key exists or not,
+    // shared with whatever other first uses are waiting at the time.
+    const created = await Promise.all(missing.map((subjectId) => this.createKey(subjectId)));
+    missing.forEach((subjectId, index) => keys.set(subjectId, created[index]));
     return keys;
   }
 
@@ -176,41 +192,63 @@ export class PostgresKeyVault implements KeyVault {
     return this.closing;
   }
 
-  /** Race-safe first use: per-subject locks, erasure check and insert in one transaction. */
-  private async createKeys(subjectIds: readonly string[]): Promise<Map<string, DataKey>> {
+  private createKey(subjectId: string): Promise<DataKey> {
+    const pending = this.creating.get(subjectId);
+    if (pending) return pending;
+    const created = this.creations.submit(subjectId).finally(() => {
+      this.creating.delete(subjectId);
+    });
+    this.creating.set(subjectId, created);
+    return created;
+  }
+
+  /**
+   * Race-safe get-or-create of a batch in one statement (`crypto_create_data_keys`): per-subject
+   * locks, the erasure check, the insert and the load. An erased subject fails alone with
+   * `CRYPTO.SUBJECT_ERASED`; a rotated-away master key fails the whole batch.
+   */
+  private async createKeys(subjectIds: readonly string[]): Promise<ItemOutcome<DataKey>[]> {
+    this.assertOpen();
     const fresh = new Map(subjectIds.map((id) => [id, generateDataKey(id, newId())]));
     const wrapped = [...fresh.values()].map((key) => wrapDataKey(this.master, key));
     const epoch = this.epoch;
-    const rows = await inTransaction(this.pool, async (client) => {
-      await client.query(sql.LOCK_SUBJECTS, [subjectIds]);
-      const gone = await client.query(sql.ERASED_AMONG, [subjectIds]);
-      if (gone.rows.length > 0) throw erased();
-      await client
-        .query(sql.INSERT_KEYS, [
-          wrapped.map((key) => key.subjectId),
-          wrapped.map((key) => key.keyId),
-          this.master.id,
-          wrapped.map((key) => key.iv),
-          wrapped.map((key) => key.wrapped),
-        ])
-        .catch((error: unknown) => {
-          // The master key row is gone: rotation moved every key to a new master key.
-          if ((error as { code?: unknown }).code === FOREIGN_KEY_VIOLATION)
-            throw masterKeyMismatch(this.master, 'it was rotated away');
-          throw error;
-        });
-      return (await client.query<sql.KeyRow>(sql.LOAD_KEYS, [subjectIds])).rows;
-    });
-    const keys = new Map<string, DataKey>();
+    const { rows } = await this.pool
+      .query<sql.KeyRow>(sql.CREATE_KEYS, [
+        wrapped.map((key) => key.subjectId),
+        wrapped.map((key) => key.keyId),
+        this.master.id,
+        wrapped.map((key) => key.iv),
+        wrapped.map((key) => key.wrapped),
+        this.deferredFlush,
+      ])
+      .catch((error: unknown) => {
+        // The master key row is gone: rotation moved every key to a new master key.
+        if ((error as { code?: unknown }).code === FOREIGN_KEY_VIOLATION)
+          throw masterKeyMismatch(this.master, 'it was rotated away');
+        throw error;
+      });
+    const found = new Map<string, DataKey | Erased>();
     for (const row of rows) {
       // Ours won the race: no need to unwrap what we just wrapped.
       const ours = fresh.get(row.subject_id);
-      const key = ours?.id === row.key_id ? ours : this.fromRow(row);
-      if (isErased(key)) throw erased();
-      keys.set(row.subject_id, key);
-      this.remember(epoch, row.subject_id, key);
+      const key = !row.erased && ours?.id === row.key_id ? ours : this.fromRow(row);
+      // The erasure record wins should both rows ever exist.
+      if (found.get(row.subject_id) !== ERASED) found.set(row.subject_id, key);
     }
-    return keys;
+    return subjectIds.map((subjectId) => {
+      const key = found.get(subjectId);
+      if (key === undefined)
+        return {
+          ok: false,
+          error: new CryptoShreddingError(
+            'CRYPTO.KEY_NOT_FOUND',
+            'a created key did not read back',
+          ),
+        };
+      if (isErased(key)) return { ok: false, error: erased() };
+      this.remember(epoch, subjectId, key);
+      return { ok: true, value: key };
+    });
   }
 
   private fromRows(rows: readonly sql.KeyRow[]): Map<string, DataKey | Erased> {

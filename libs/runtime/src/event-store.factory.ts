@@ -47,6 +47,8 @@ export const createEventStore = async (
     url: database.url,
     masterKey: config.masterKey.key,
     registry: metrics,
+    // The log in the same server flushes a new key with the first append that uses it.
+    keysFlushedByLogAppend: config.eventStore === 'postgres',
   }).catch((error: unknown) => {
     if (error instanceof CryptoShreddingError && error.code === 'CRYPTO.MASTER_KEY_MISMATCH')
       throw new ConfigError(variable, `does not open the stored data keys: ${error.message}`);
