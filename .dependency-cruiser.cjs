@@ -39,6 +39,13 @@ module.exports = {
       to: { path: '(^libs/testing/|\\.(spec|int-spec|e2e-spec)\\.ts$)' },
     },
     {
+      name: 'no-bench-code-in-product',
+      comment: 'bench/ holds measuring aids such as the identity cipher: never product code',
+      severity: 'error',
+      from: { path: '^(apps|libs)/' },
+      to: { path: '^bench/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

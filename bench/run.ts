@@ -16,6 +16,19 @@ import { subscriptionBenchmark, type SubscriptionSettings } from './subscription
  */
 const quick = process.env.BENCH_QUICK === '1';
 
+/** BENCH_ONLY=append,commands runs only those groups; such a partial run writes no results file. */
+const GROUPS = ['append', 'readAll', 'subscription', 'commands'] as const;
+type Group = (typeof GROUPS)[number];
+const only = (process.env.BENCH_ONLY ?? '')
+  .split(',')
+  .map((name) => name.trim())
+  .filter((name) => name !== '');
+for (const name of only) {
+  if (!(GROUPS as readonly string[]).includes(name))
+    throw new Error(`BENCH_ONLY: unknown group "${name}" (groups: ${GROUPS.join(', ')})`);
+}
+const runs = (group: Group): boolean => only.length === 0 || only.includes(group);
+
 const settings = {
   append: {
     rounds: quick ? 2 : 6,
@@ -56,11 +69,15 @@ const main = async (): Promise<void> => {
   try {
     const info = await serverInfo(db.url);
     progress(`PostgreSQL: ${info.pg}`);
-    const rows: Row[] = [...(await appendBenchmarks(store, raw, settings.append, progress))];
-    const logSize = await seedLog(raw, settings.readAll.logSize, progress);
-    rows.push(await readAllBenchmark(store, raw, settings.readAll, progress));
-    rows.push(...(await subscriptionBenchmark(store, raw, settings.subscription, progress)));
-    rows.push(await commandsBenchmark(db.url, settings.commands, progress));
+    const rows: Row[] = [];
+    if (runs('append'))
+      rows.push(...(await appendBenchmarks(store, raw, settings.append, progress)));
+    const logSize = runs('readAll') ? await seedLog(raw, settings.readAll.logSize, progress) : 0;
+    if (runs('readAll')) rows.push(await readAllBenchmark(store, raw, settings.readAll, progress));
+    if (runs('subscription'))
+      rows.push(...(await subscriptionBenchmark(store, raw, settings.subscription, progress)));
+    if (runs('commands'))
+      rows.push(...(await commandsBenchmark(db.url, settings.commands, progress)));
 
     const results = {
       machine: machineInfo(info.pg, info.settings),
@@ -77,7 +94,7 @@ const main = async (): Promise<void> => {
       },
       rows,
     };
-    writeResults(RESULTS, results);
+    if (only.length === 0) writeResults(RESULTS, results);
     console.log(
       `\n${results.machine.date} · ${results.machine.cpus}× ${results.machine.cpuModel} · ` +
         `node ${results.machine.node} · ${info.pg.split(' on ')[0]} · ${db.origin} · ` +
@@ -90,7 +107,11 @@ const main = async (): Promise<void> => {
       `\ngoals met: ${goals.length - missed.length}/${goals.length}` +
         (missed.length ? ` (missed: ${missed.join('; ')})` : ''),
     );
-    console.log(`written to ${RESULTS} in ${elapsed()}`);
+    console.log(
+      only.length === 0
+        ? `written to ${RESULTS} in ${elapsed()}`
+        : `BENCH_ONLY=${only.join(',')}: a partial run, not written to ${RESULTS} (${elapsed()})`,
+    );
     if (quick) console.log('BENCH_QUICK=1: short windows, treat the numbers as a smoke test.');
   } finally {
     await close();
