@@ -146,6 +146,10 @@ const recordBasis = (catalog: PurposeCatalog, data: RecordLawfulBasis['data']): 
   if (lawfulBasis === 'consent') {
     throw basisMismatch(purpose, 'grant consent instead');
   }
+  if (purpose.everyCustomer) {
+    // A duty owed for everyone is never recorded per customer: it must not let a field be stored.
+    throw basisMismatch(purpose, 'it applies to every customer and serves reads only');
+  }
   const noticeLanguage = noticeLanguageFor(catalog, purpose, data.noticeVersion, data.noticeSha256);
   checkInstant(data.recordedAt, 'recordedAt');
   const reference = optionalText(data.reference, 'reference');

@@ -36,6 +36,12 @@ export type Purpose = {
   readonly retentionPeriod: IsoDuration;
   /** Consent-based and covering a sensitive field: PIPL art. 29 asks for a separate consent. */
   readonly requiresSeparateConsent: boolean;
+  /**
+   * A legal duty owed for every customer (answering privacy requests, controlling access):
+   * active without a per-customer record. Only with lawfulBasis `legal_obligation`; such a
+   * purpose serves reads only: it never lets a field be stored.
+   */
+  readonly everyCustomer: boolean;
 };
 
 /** The validated catalog. Maps, not objects, so that "constructor" is never a purpose. */
@@ -57,6 +63,7 @@ const PURPOSE_KEYS = [
   'fields',
   'roles',
   'retention',
+  'everyCustomer',
 ];
 
 /**
@@ -147,6 +154,12 @@ const parsePurpose = (
       `${where}: "retention" must be a non-zero ISO-8601 duration in years, months, weeks or days, like P2Y or P18M`,
     );
   }
+  const everyCustomer = object.everyCustomer ?? false;
+  if (typeof everyCustomer !== 'boolean') {
+    issues.push(`${where}: "everyCustomer" must be true or false`);
+  } else if (everyCustomer && lawfulBasis !== 'legal_obligation') {
+    issues.push(`${where}: "everyCustomer" is only for a legal_obligation owed for every customer`);
+  }
   if (issues.length > before) return undefined;
   // Every value below was checked above; the casts only narrow what the checks proved.
   const basis = lawfulBasis as LawfulBasis;
@@ -162,6 +175,7 @@ const parsePurpose = (
     retention: retention as string,
     retentionPeriod: retentionPeriod as IsoDuration,
     requiresSeparateConsent: basis === 'consent' && purposeFields.some(isSensitiveField),
+    everyCustomer: everyCustomer === true,
   };
 };
 
