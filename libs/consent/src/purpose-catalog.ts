@@ -154,7 +154,8 @@ const parsePurpose = (
       `${where}: "retention" must be a non-zero ISO-8601 duration in years, months, weeks or days, like P2Y or P18M`,
     );
   }
-  const everyCustomer = object.everyCustomer ?? false;
+  // `=== undefined`, not `??`: a JSON null is a mistake to report, not a default.
+  const everyCustomer = object.everyCustomer === undefined ? false : object.everyCustomer;
   if (typeof everyCustomer !== 'boolean') {
     issues.push(`${where}: "everyCustomer" must be true or false`);
   } else if (everyCustomer && lawfulBasis !== 'legal_obligation') {
