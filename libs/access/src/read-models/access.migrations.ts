@@ -1,0 +1,12 @@
+import { AccessCustomerConsents1796500000001 } from './customer-consents/1796500000001-customer-consents.migration';
+import { AccessCustomerDirectory1796500000000 } from './customer-directory/1796500000000-customer-directory.migration';
+import { AccessCustomerFinance1796500000003 } from './customer-finance/1796500000003-customer-finance.migration';
+import { AccessFollowUps1796500000002 } from './follow-up-timeline/1796500000002-follow-up-timeline.migration';
+
+/** The access read models' tables, in order. */
+export const accessMigrations = [
+  AccessCustomerDirectory1796500000000,
+  AccessCustomerConsents1796500000001,
+  AccessFollowUps1796500000002,
+  AccessCustomerFinance1796500000003,
+] as const;
