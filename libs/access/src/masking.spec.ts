@@ -158,10 +158,8 @@ describe('masking', () => {
       expect(maskAddress('北京市朝阳区')).toBe('***');
     });
 
-    // Known leak, reported: a later 市/区 in the street part stretches a level's lazy match
-    // over the district and the street (`北京市朝阳区建国路88号华贸中心市***`). Remove
-    // `.failing` once masking.ts stops a level at the street.
-    it.failing.each([
+    // A later 市/区 in the street part must not stretch a level over the street.
+    it.each([
       ['北京市朝阳区建国路88号华贸中心市场3层', '北京市朝阳区***'],
       ['广东省东莞市长安镇乌沙社区3号', '广东省东莞市***'],
     ])('keeps %s no further than the district', (address, masked) => {

@@ -38,8 +38,15 @@ export const maskWechat = (wechat: string): string => {
 };
 
 // Province/municipality, prefecture city, district/county: the address down to the district.
-const ADMINISTRATIVE =
-  /^(.*?(?:省|自治区|特别行政区|北京市|上海市|天津市|重庆市))?(.*?(?:自治州|地区|盟|市))?(.*?(?:区|县|旗|市))?/u;
+// A level's name is a few characters that are no street, number, town or community, so that a
+// later 市 or 区 in the street part ("…华贸中心市场") never stretches a level over the street.
+const NAME = String.raw`[^\d\s0-9A-Za-z路街道巷弄号楼层室栋镇乡村社]{1,9}?`;
+const ADMINISTRATIVE = new RegExp(
+  `^((?:${NAME}(?:省|自治区|特别行政区))|北京市|上海市|天津市|重庆市)?` +
+    `(${NAME}(?:自治州|地区|盟|市))?` +
+    `(${NAME}(?:区|县|旗|市))?`,
+  'u',
+);
 
 /**
  * Address down to the district: `北京市朝阳区建国路88号` → `北京市朝阳区***`. Without a
