@@ -7,6 +7,8 @@ export type Actor = {
   readonly userId: string;
   readonly roles: readonly Role[];
   readonly team: string | null;
+  /** Set while the user is under offboarding notice: exports refused, reveals limited. */
+  readonly leavesAt?: string;
 };
 
 /**
@@ -16,7 +18,12 @@ export type Actor = {
 export const actorAt = (state: UserState, now: Date): Actor | undefined =>
   state === null || hasLeft(state, now)
     ? undefined
-    : { userId: state.userId, roles: state.roles, team: state.team };
+    : {
+        userId: state.userId,
+        roles: state.roles,
+        team: state.team,
+        ...(state.leavesAt === null ? {} : { leavesAt: state.leavesAt }),
+      };
 
 export const hasAnyRole = (actor: Actor, roles: readonly Role[]): boolean =>
   actor.roles.some((role) => roles.includes(role));

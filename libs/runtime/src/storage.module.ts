@@ -15,6 +15,7 @@ import { openDataSource } from './data-source.factory';
 import { createEventStore } from './event-store.factory';
 import { allProjections } from './projections';
 import { StorageLifecycle } from './storage.lifecycle';
+import { createPersonalDataRegistry } from './personal-data';
 import { DATA_SOURCE, DATABASE_HANDLE, PROJECTION_RUNNER, RUN_PROJECTOR } from './storage.tokens';
 
 export type StorageOptions = {
@@ -39,8 +40,8 @@ export class StorageModule {
           provide: DATA_SOURCE,
           useFactory: () => openDataSource(options.database.url, options.processName),
         },
-        // Starts empty; context modules register their event types in onModuleInit.
-        { provide: PERSONAL_DATA_REGISTRY, useFactory: () => new PersonalDataRegistry() },
+        // Every context's declarations, in every process (see personal-data.ts).
+        { provide: PERSONAL_DATA_REGISTRY, useFactory: createPersonalDataRegistry },
         {
           provide: EVENT_STORE,
           // After DATA_SOURCE: the migrations that create the events and key tables have run.

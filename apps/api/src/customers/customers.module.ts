@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { IdentityModule } from '@custodia/identity';
-import { CustomerStreamRegistration } from './customer-stream.registration';
 import { CustomerStreamRepository } from './customer-stream.repository';
 import { CustomersController } from './customers.controller';
 import { GrantConsentHandler } from './grant-consent.handler';
@@ -18,7 +17,6 @@ import { WithdrawConsentHandler } from './withdraw-consent.handler';
   controllers: [PurposesController, CustomersController],
   providers: [
     purposeCatalogProvider,
-    CustomerStreamRegistration,
     CustomerStreamRepository,
     RegisterCustomerHandler,
     UpdateCustomerProfileHandler,

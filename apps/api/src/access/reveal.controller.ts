@@ -1,0 +1,144 @@
+import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  CUSTOMER_VIEWS,
+  type CustomerViews,
+  customerAbilityFor,
+  decideCustomerAccess,
+  mayReveal,
+  rolesForPurpose,
+} from '@custodia/access';
+import type { FieldName, PurposeCatalog } from '@custodia/consent';
+import { isErased } from '@custodia/crypto-shredding';
+import {
+  createCustomerDecider,
+  customerStreamId,
+  isCustomerAggregateEvent,
+} from '@custodia/customers';
+import { EVENT_STORE, type EventStore } from '@custodia/event-store';
+import type { Actor } from '@custodia/identity';
+import { CLOCK, type Clock, fold } from '@custodia/platform';
+import { CurrentActor } from '../auth/auth.decorators';
+import { PURPOSE_CATALOG } from '../customers/purpose-catalog.provider';
+import { ProblemException } from '../http/problem-details';
+import { AccessAudit } from './access-audit.service';
+import { customerNotFound, deniedProblem } from './access-problems';
+import { REVEAL_RATE_LIMITER, type RevealRateLimiter } from './reveal-rate-limiter';
+import { RevealDto } from './reveal.dto';
+
+const REVEALABLE_FROM_PROFILE: readonly FieldName[] = [
+  'name',
+  'phone',
+  'email',
+  'wechat',
+  'address',
+  'idNumber',
+  'income',
+];
+
+/** Clear values, to whom policy allows, for a purpose and a reason; each reveal recorded first. */
+@ApiTags('customers')
+@ApiBearerAuth()
+@Controller('customers')
+export class RevealController {
+  private readonly decider;
+
+  constructor(
+    @Inject(CUSTOMER_VIEWS) private readonly views: CustomerViews,
+    @Inject(PURPOSE_CATALOG) private readonly catalog: PurposeCatalog,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(REVEAL_RATE_LIMITER) private readonly limiter: RevealRateLimiter,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly audit: AccessAudit,
+  ) {
+    this.decider = createCustomerDecider(catalog);
+  }
+
+  @Post(':id/reveal')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Reveal clear values of masked fields (audited, rate-limited per user)',
+    description:
+      'Your role must be allowed to reveal each field, the purpose must be yours and covered by ' +
+      "the customer's consent or basis. Under offboarding notice the limit is lower and every " +
+      'reveal raises an alert.',
+  })
+  async reveal(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: RevealDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<{
+    customerId: string;
+    fields: Partial<Record<FieldName, unknown>>;
+    erased: FieldName[];
+  }> {
+    const route = 'POST /v1/customers/:id/reveal';
+    const who = { actor, purpose: body.purpose, route };
+    const row = await this.views.directoryEntry(id);
+    if (row === undefined) throw customerNotFound();
+    const decision = decideCustomerAccess(
+      actor,
+      customerAbilityFor(actor),
+      'reveal',
+      body.purpose,
+      row,
+      this.catalog,
+    );
+    if (!decision.allowed) {
+      await this.audit.denied(who, 'reveal', id, decision.reason);
+      throw deniedProblem(decision.reason);
+    }
+    const fields = [...new Set(body.fields)] as FieldName[];
+    const roles = rolesForPurpose(actor, decision.purpose);
+    const refused = fields.filter(
+      (field) =>
+        !REVEALABLE_FROM_PROFILE.includes(field) ||
+        !decision.fields.has(field) ||
+        !mayReveal(roles, field),
+    );
+    if (refused.length > 0) {
+      await this.audit.denied(who, 'reveal', id, 'FIELD_NOT_REVEALABLE');
+      throw new ProblemException({
+        status: 403,
+        slug: 'access-field-not-revealable',
+        title: 'Forbidden',
+        detail: `fields: not revealable for your role and this purpose: ${refused.join(', ')}`,
+        code: 'ACCESS.FIELD_NOT_REVEALABLE',
+        errors: refused.map((field) => ({ field: `fields.${field}`, rule: 'not revealable' })),
+      });
+    }
+    const underNotice = actor.leavesAt !== undefined;
+    if (!this.limiter.tryTake(actor.userId, underNotice, fields.length, +this.clock.now())) {
+      await this.audit.denied(who, 'reveal', id, 'RATE_LIMITED');
+      throw new ProblemException({
+        status: 429,
+        slug: 'access-rate-limited',
+        title: 'Too Many Requests',
+        detail: underNotice
+          ? 'reveals: the hourly limit for users under offboarding notice is reached'
+          : 'reveals: your hourly limit is reached',
+        code: 'ACCESS.RATE_LIMITED',
+      });
+    }
+    const profile = await this.currentProfile(id);
+    if (profile === undefined) throw customerNotFound();
+    const values: Partial<Record<FieldName, unknown>> = {};
+    const erased: FieldName[] = [];
+    for (const field of fields) {
+      const value = profile[field];
+      if (isErased(value)) erased.push(field);
+      else if (value !== undefined) values[field] = value;
+    }
+    // Recorded before the values leave: if this fails, nothing is sent.
+    await this.audit.revealed(who, id, fields, body.reason);
+    return { customerId: id, fields: values, erased };
+  }
+
+  /** The profile as of the last event, opened from the log (the read models hold no clear value). */
+  private async currentProfile(customerId: string): Promise<Record<string, unknown> | undefined> {
+    const events = await this.store.readStream(customerStreamId(customerId));
+    const messages: { readonly type: string; readonly data: object }[] = events;
+    const state = fold(this.decider, messages.filter(isCustomerAggregateEvent));
+    return state.customer?.profile;
+  }
+}
