@@ -1,0 +1,262 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createTestDatabase, type TestDatabase } from '@custodia/testing';
+import type { DataSource } from 'typeorm';
+import { AccessQueryError } from './access-query.errors';
+import {
+  applyEvents,
+  consentGranted,
+  followUpLogged,
+  openAccessDataSource,
+  registered,
+} from './access-read-models.fixtures';
+import { accessProjections } from './access.projections';
+import { BlindIndex } from './blind-index';
+import type { DirectoryFilter, DirectoryRow, Page } from './customer-views';
+import { PostgresCustomerViews } from './postgres-customer-views';
+
+const OWNERS = ['rep-1', 'rep-2', 'rep-3'];
+const TEAMS = ['east', 'west'];
+const ALL: DirectoryFilter = { scope: { kind: 'all' } };
+
+describe(PostgresCustomerViews.name, () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  let sut: PostgresCustomerViews;
+  const blindIndex = new BlindIndex(randomBytes(32));
+  // 25 customers: owner i % 3, team i % 2; customer 0 has the searchable phone and e-mail.
+  const customers = Array.from({ length: 25 }, (_, i) => ({
+    customerId: randomUUID(),
+    ownerId: OWNERS[i % 3],
+    team: TEAMS[i % 2],
+    nextFollowUpAt: `2026-07-${String(i + 1).padStart(2, '0')}T09:00:00.000Z`,
+  }));
+  const [searched] = customers;
+  const idsWhere = (keep: (c: (typeof customers)[number]) => boolean): string[] =>
+    customers
+      .filter(keep)
+      .map((c) => c.customerId)
+      .sort();
+  const ids = (page: Page<DirectoryRow>) => page.items.map((row) => row.customerId);
+
+  /** Every page of a list, following nextCursor. */
+  const allPages = async (filter: DirectoryFilter, limit: number) => {
+    const pages: Page<DirectoryRow>[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await sut.listDirectory(filter, cursor, limit);
+      pages.push(page);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined && pages.length < 50);
+    return pages;
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase('access-views');
+    dataSource = await openAccessDataSource(database.url);
+    sut = new PostgresCustomerViews(dataSource, blindIndex);
+    await applyEvents(
+      dataSource,
+      accessProjections(blindIndex),
+      customers.flatMap(({ customerId, ownerId, team, nextFollowUpAt }, i) => [
+        registered(customerId, {
+          ownerId,
+          team,
+          phone: i === 0 ? '13812345678' : `139${String(i).padStart(8, '0')}`,
+          ...(i === 0 ? { email: 'Zhang.Wei@Example.com', company: '金地科技' } : {}),
+        }),
+        consentGranted(customerId, 'sales_followup', '2026-01-02T00:00:00.000Z'),
+        followUpLogged(customerId, { occurredAt: '2026-06-01T08:00:00.000Z', nextFollowUpAt }),
+      ]),
+    );
+  });
+
+  afterAll(async () => {
+    await dataSource.destroy();
+    await database.drop();
+  });
+
+  it('pages through the directory by customer id with an opaque cursor', async () => {
+    const pages = await allPages(ALL, 10);
+    expect(pages.map((page) => page.items.length)).toEqual([10, 10, 5]);
+    expect(pages.map((page) => page.nextCursor === null)).toEqual([false, false, true]);
+    expect(pages.flatMap(ids)).toEqual(idsWhere(() => true));
+    expect(pages[0].nextCursor).not.toContain(pages[0].items[9].customerId);
+  });
+
+  it('returns masked rows with bases and follow-up dates', async () => {
+    const row = await sut.directoryEntry(searched.customerId);
+    expect(row).toEqual({
+      customerId: searched.customerId,
+      ownerId: 'rep-1',
+      team: 'east',
+      masked: { name: '张*', phone: '138****5678', email: 'Z***@Example.com' },
+      company: '金地科技',
+      activeBases: [{ purpose: 'sales_followup', lawfulBasis: 'consent', separate: false }],
+      lastFollowUpAt: '2026-06-01T08:00:00.000Z',
+      nextFollowUpAt: searched.nextFollowUpAt,
+      registeredAt: '2026-01-02T03:04:05.000Z',
+      updatedAt: expect.any(String) as string,
+    });
+    expect(await sut.directoryEntry(randomUUID())).toBeUndefined();
+    expect(await sut.directoryEntry('not-a-uuid')).toBeUndefined();
+  });
+
+  it('applies the scope first: some owners, some teams, both, all, none', async () => {
+    const list = async (filter: DirectoryFilter) => (await allPages(filter, 100)).flatMap(ids);
+    const some = (ownerIds: string[], teams: string[]): DirectoryFilter => ({
+      scope: { kind: 'some', ownerIds, teams },
+    });
+    expect(await list(some(['rep-2'], []))).toEqual(idsWhere((c) => c.ownerId === 'rep-2'));
+    expect(await list(some([], ['west']))).toEqual(idsWhere((c) => c.team === 'west'));
+    expect(await list(some(['rep-3'], ['east']))).toEqual(
+      idsWhere((c) => c.ownerId === 'rep-3' || c.team === 'east'),
+    );
+    expect(await list(some([], []))).toEqual([]);
+    expect(await list({ scope: { kind: 'none' } })).toEqual([]);
+    expect(await list(ALL)).toHaveLength(25);
+    // Filters narrow the scope, never widen it.
+    expect(await list({ ...some(['rep-2'], []), team: 'east' })).toEqual(
+      idsWhere((c) => c.ownerId === 'rep-2' && c.team === 'east'),
+    );
+    expect(await list({ ...some(['rep-2'], []), ownerId: 'rep-1' })).toEqual([]);
+  });
+
+  it('finds a customer by phone in another format and by e-mail in another case', async () => {
+    const byPhone = await sut.listDirectory({ ...ALL, phone: '+86 138 1234 5678' }, undefined, 10);
+    expect(ids(byPhone)).toEqual([searched.customerId]);
+    const byEmail = await sut.listDirectory(
+      { ...ALL, email: ' zhang.wei@example.COM' },
+      undefined,
+      10,
+    );
+    expect(ids(byEmail)).toEqual([searched.customerId]);
+    const outOfScope = await sut.listDirectory(
+      { scope: { kind: 'some', ownerIds: ['rep-2'], teams: [] }, phone: '13812345678' },
+      undefined,
+      10,
+    );
+    expect(outOfScope.items).toEqual([]);
+  });
+
+  it('filters on the next follow-up date range, inclusive', async () => {
+    const page = await sut.listDirectory(
+      {
+        ...ALL,
+        nextFollowUpFrom: '2026-07-03T09:00:00.000Z',
+        nextFollowUpTo: '2026-07-05T09:00:00Z',
+      },
+      undefined,
+      100,
+    );
+    expect(ids(page)).toEqual(
+      customers
+        .slice(2, 5)
+        .map((c) => c.customerId)
+        .sort(),
+    );
+    await expect(
+      sut.listDirectory({ ...ALL, nextFollowUpFrom: 'next tuesday' }, undefined, 10),
+    ).rejects.toMatchObject({ code: 'ACCESS.INVALID_FILTER', parameter: 'nextFollowUpFrom' });
+  });
+
+  it('rejects a malformed cursor with a typed error naming the cursor', async () => {
+    for (const cursor of ['%%%', Buffer.from('not-a-uuid').toString('base64url'), '']) {
+      const attempt = sut.listDirectory(ALL, cursor, 10);
+      await expect(attempt).rejects.toBeInstanceOf(AccessQueryError);
+      await expect(attempt).rejects.toMatchObject({
+        code: 'ACCESS.INVALID_CURSOR',
+        parameter: 'cursor',
+      });
+    }
+  });
+
+  it('clamps the limit to 1..100', async () => {
+    expect((await sut.listDirectory(ALL, undefined, 0)).items).toHaveLength(1);
+    expect((await sut.listDirectory(ALL, undefined, -5)).items).toHaveLength(1);
+    expect((await sut.listDirectory(ALL, undefined, 1000)).items).toHaveLength(25);
+  });
+
+  it('lists follow-ups newest first, paged with a cursor, ties broken by id', async () => {
+    const customerId = randomUUID();
+    const times = ['2026-05-01', '2026-05-03', '2026-05-02', '2026-05-03', '2026-05-04'];
+    const events = times.map((day, i) =>
+      followUpLogged(customerId, {
+        occurredAt: `${day}T10:00:00.000Z`,
+        products: i === 4 ? ['annual-plan'] : undefined,
+        quote: i === 4 ? { amount: 9900, currency: 'CNY' } : undefined,
+        orderStatus: i === 4 ? 'quoted' : undefined,
+        nextStep: i === 4 ? '寄合同' : undefined,
+      }),
+    );
+    await applyEvents(dataSource, accessProjections(blindIndex), [
+      registered(customerId, { company: '华南贸易' }),
+      ...events,
+    ]);
+
+    const pages: Page<Awaited<ReturnType<typeof sut.followUpsOf>>['items'][number]>[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await sut.followUpsOf(customerId, cursor, 2);
+      pages.push(page);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined && pages.length < 10);
+
+    expect(pages.map((page) => page.items.length)).toEqual([2, 2, 1]);
+    const rows = pages.flatMap((page) => page.items);
+    const expected = events
+      .map((event) => ({
+        id: event.data.followUpId as string,
+        at: event.data.occurredAt as string,
+      }))
+      .sort((a, b) => b.at.localeCompare(a.at) || b.id.localeCompare(a.id))
+      .map((entry) => entry.id);
+    expect(rows.map((row) => row.followUpId)).toEqual(expected);
+    expect(rows[0]).toEqual({
+      followUpId: events[4].data.followUpId,
+      customerId,
+      purpose: 'sales_followup',
+      channel: 'call',
+      occurredAt: '2026-05-04T10:00:00.000Z',
+      recordedAt: '2026-05-04T10:00:00.000Z',
+      nextFollowUpAt: null,
+      products: ['annual-plan'],
+      quote: { amount: 9900, currency: 'CNY' },
+      orderStatus: 'quoted',
+      actorId: 'rep-1',
+      eventId: events[4].id,
+      hasSummary: true,
+      hasNextStep: true,
+    });
+    await expect(
+      sut.followUpsOf(customerId, Buffer.from('x.y').toString('base64url'), 2),
+    ).rejects.toMatchObject({ code: 'ACCESS.INVALID_CURSOR', parameter: 'cursor' });
+
+    expect(await sut.financeOf(customerId)).toEqual({
+      customerId,
+      ownerId: 'rep-1',
+      team: 'east',
+      company: '华南贸易',
+      products: ['annual-plan'],
+      quote: { amount: 9900, currency: 'CNY' },
+      orderStatus: 'quoted',
+      updatedAt: expect.any(String) as string,
+    });
+    expect(await sut.financeOf(randomUUID())).toBeUndefined();
+  });
+
+  it('lists the consents of a customer', async () => {
+    expect(await sut.consentsOf(searched.customerId)).toEqual([
+      {
+        purpose: 'sales_followup',
+        lawfulBasis: 'consent',
+        status: 'active',
+        separate: false,
+        noticeVersion: 'v3',
+        channel: 'web',
+        since: '2026-01-02T00:00:00.000Z',
+        until: null,
+      },
+    ]);
+    expect(await sut.consentsOf(randomUUID())).toEqual([]);
+  });
+});

@@ -1,0 +1,197 @@
+import type { EntityManager } from 'typeorm';
+import { AccessQueryError } from './access-query.errors';
+import type { BlindIndex } from './blind-index';
+import type {
+  ConsentRow,
+  CustomerViews,
+  DirectoryFilter,
+  DirectoryRow,
+  FinanceRow,
+  FollowUpRow,
+  Page,
+} from './customer-views';
+import {
+  type ConsentRecord,
+  DIRECTORY_COLUMNS,
+  type DirectoryRecord,
+  FOLLOW_UP_COLUMNS,
+  type FinanceRecord,
+  type FollowUpRecord,
+  toConsentRow,
+  toDirectoryRow,
+  toFinanceRow,
+  toFollowUpRow,
+} from './read-model-rows';
+
+/** Anything that runs SQL: a DataSource or an EntityManager. */
+type Queryable = Pick<EntityManager, 'query'>;
+
+const MAX_LIMIT = 100;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MICROS = /^-?\d{1,17}$/;
+const EMPTY: Page<never> = { items: [], nextCursor: null };
+
+/** 1..100; anything that is not a number gets the smallest page. */
+const clampLimit = (limit: number): number =>
+  Number.isFinite(limit) ? Math.min(MAX_LIMIT, Math.max(1, Math.trunc(limit))) : 1;
+
+const isUuid = (value: string): boolean => UUID.test(value);
+
+const encodeCursor = (text: string): string => Buffer.from(text, 'utf8').toString('base64url');
+
+const invalidCursor = (): AccessQueryError =>
+  new AccessQueryError(
+    'ACCESS.INVALID_CURSOR',
+    'cursor: must be the nextCursor of a previous page',
+    'cursor',
+  );
+
+/** The text inside an opaque cursor; only a cursor this class issued decodes. */
+const decodeCursor = (cursor: string): string => {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (text === '' || encodeCursor(text) !== cursor) throw invalidCursor();
+  return text;
+};
+
+const instantFilter = (value: string | undefined, parameter: string): string | null => {
+  if (value === undefined) return null;
+  if (Number.isNaN(Date.parse(value))) {
+    throw new AccessQueryError(
+      'ACCESS.INVALID_FILTER',
+      `${parameter}: must be an ISO-8601 instant`,
+      parameter,
+    );
+  }
+  return new Date(value).toISOString();
+};
+
+/** Keeps the first `limit` rows and a cursor when there was one more. */
+const pageOf = <R, T>(
+  rows: R[],
+  limit: number,
+  map: (row: R) => T,
+  cursorOf: (row: R) => string,
+): Page<T> => {
+  const more = rows.length > limit;
+  const kept = more ? rows.slice(0, limit) : rows;
+  const last = kept.at(-1);
+  return {
+    items: kept.map(map),
+    nextCursor: more && last !== undefined ? encodeCursor(cursorOf(last)) : null,
+  };
+};
+
+/** The access read models in PostgreSQL (projections; eventually consistent with the log). */
+export class PostgresCustomerViews implements CustomerViews {
+  constructor(
+    private readonly db: Queryable,
+    private readonly blindIndex: BlindIndex,
+  ) {}
+
+  async directoryEntry(customerId: string): Promise<DirectoryRow | undefined> {
+    if (!isUuid(customerId)) return undefined;
+    const rows: DirectoryRecord[] = await this.db.query(
+      `SELECT ${DIRECTORY_COLUMNS} FROM access_customer_directory WHERE customer_id = $1`,
+      [customerId],
+    );
+    return rows[0] && toDirectoryRow(rows[0]);
+  }
+
+  async listDirectory(
+    filter: DirectoryFilter,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<Page<DirectoryRow>> {
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    if (after !== undefined && !isUuid(after)) throw invalidCursor();
+    const from = instantFilter(filter.nextFollowUpFrom, 'nextFollowUpFrom');
+    const to = instantFilter(filter.nextFollowUpTo, 'nextFollowUpTo');
+    const { scope } = filter;
+    if (scope.kind === 'none') return EMPTY;
+    if (scope.kind === 'some' && scope.ownerIds.length === 0 && scope.teams.length === 0) {
+      return EMPTY;
+    }
+
+    const parameters: unknown[] = [];
+    const bind = (value: unknown): string => `$${parameters.push(value)}`;
+    const where: string[] = [];
+    if (scope.kind === 'some') {
+      where.push(
+        `(owner_id = ANY(${bind(scope.ownerIds)}::text[]) OR team = ANY(${bind(scope.teams)}::text[]))`,
+      );
+    }
+    if (filter.ownerId !== undefined) where.push(`owner_id = ${bind(filter.ownerId)}`);
+    if (filter.team !== undefined) where.push(`team = ${bind(filter.team)}`);
+    if (from !== null) where.push(`next_follow_up_at >= ${bind(from)}::timestamptz`);
+    if (to !== null) where.push(`next_follow_up_at <= ${bind(to)}::timestamptz`);
+    if (filter.phone !== undefined) {
+      where.push(`phone_bidx = ${bind(this.blindIndex.phone(filter.phone))}`);
+    }
+    if (filter.email !== undefined) {
+      where.push(`email_bidx = ${bind(this.blindIndex.email(filter.email))}`);
+    }
+    if (after !== undefined) where.push(`customer_id > ${bind(after)}::uuid`);
+
+    const size = clampLimit(limit);
+    const rows: DirectoryRecord[] = await this.db.query(
+      `SELECT ${DIRECTORY_COLUMNS} FROM access_customer_directory
+        ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`}
+        ORDER BY customer_id
+        LIMIT ${bind(size + 1)}`,
+      parameters,
+    );
+    return pageOf(rows, size, toDirectoryRow, (row) => row.customer_id);
+  }
+
+  async consentsOf(customerId: string): Promise<readonly ConsentRow[]> {
+    if (!isUuid(customerId)) return [];
+    const rows: ConsentRecord[] = await this.db.query(
+      `SELECT purpose, lawful_basis, status, separate, notice_version, channel, since, until
+         FROM access_customer_consents WHERE customer_id = $1
+        ORDER BY purpose`,
+      [customerId],
+    );
+    return rows.map(toConsentRow);
+  }
+
+  async followUpsOf(
+    customerId: string,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<Page<FollowUpRow>> {
+    // The cursor holds the last row's occurred_at in microseconds (exact) and its id.
+    let after: [string, string] | [null, null] = [null, null];
+    if (cursor !== undefined) {
+      const [micros, id, ...rest] = decodeCursor(cursor).split('.');
+      if (rest.length > 0 || !MICROS.test(micros) || id === undefined || !isUuid(id)) {
+        throw invalidCursor();
+      }
+      after = [micros, id];
+    }
+    if (!isUuid(customerId)) return EMPTY;
+    const size = clampLimit(limit);
+    const rows: (FollowUpRecord & { occurred_us: string })[] = await this.db.query(
+      `SELECT ${FOLLOW_UP_COLUMNS},
+              (extract(epoch FROM occurred_at) * 1000000)::bigint::text AS occurred_us
+         FROM access_follow_ups
+        WHERE customer_id = $1
+          AND ($2::bigint IS NULL
+               OR (occurred_at, follow_up_id)
+                  < ('epoch'::timestamptz + $2::bigint * interval '1 microsecond', $3::uuid))
+        ORDER BY occurred_at DESC, follow_up_id DESC
+        LIMIT $4`,
+      [customerId, ...after, size + 1],
+    );
+    return pageOf(rows, size, toFollowUpRow, (row) => `${row.occurred_us}.${row.follow_up_id}`);
+  }
+
+  async financeOf(customerId: string): Promise<FinanceRow | undefined> {
+    if (!isUuid(customerId)) return undefined;
+    const rows: FinanceRecord[] = await this.db.query(
+      `SELECT customer_id, owner_id, team, company, products, quote, order_status, updated_at
+         FROM access_customer_finance WHERE customer_id = $1`,
+      [customerId],
+    );
+    return rows[0] && toFinanceRow(rows[0]);
+  }
+}
