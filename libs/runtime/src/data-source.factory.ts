@@ -1,3 +1,4 @@
+import { accessMigrations } from '@custodia/access';
 import { cryptoShreddingMigrations } from '@custodia/crypto-shredding';
 import { eventStoreMigrations } from '@custodia/event-store';
 import { identityMigrations } from '@custodia/identity';
@@ -26,6 +27,7 @@ export const openDataSource = async (url: string, applicationName: string): Prom
       ...cryptoShreddingMigrations,
       ...readStoreMigrations,
       ...identityMigrations,
+      ...accessMigrations,
       IdempotencyKeys1796400000000,
     ],
   });
