@@ -14,3 +14,36 @@ export { customerConsentsProjection } from './read-models/customer-consents/cust
 export { followUpTimelineProjection } from './read-models/follow-up-timeline/follow-up-timeline.projection';
 export { customerFinanceProjection } from './read-models/customer-finance/customer-finance.projection';
 export { PostgresCustomerViews } from './read-models/postgres-customer-views';
+export { AccessLogUnavailable, type AccessLogErrorCode } from './audit/access-log.errors';
+export {
+  AccessRecorder,
+  type AccessRecorderOptions,
+  type RecordedAccess,
+} from './audit/access-recorder';
+export {
+  ACCESS_ALERTS_STREAM,
+  alertEventId,
+  anomalyRules,
+  type AccessAnomalyDetected,
+  type AnomalyRule,
+} from './alerts/alert.events';
+export {
+  defaultAnomalyOptions,
+  detectAnomalies,
+  initialAnomalyState,
+  type AnomalyOptions,
+  type AnomalyState,
+  type DetectedAlert,
+  type ObservedAccessEvent,
+} from './alerts/anomaly-detection';
+export { AlertProcessor, type AlertProcessorOptions } from './alerts/alert-processor';
+export { AlertWebhook, type AlertWebhookOptions } from './alerts/alert-webhook';
+export { AlertQueryError, type AlertErrorCode } from './alerts/alert.errors';
+export { accessAlertMigrations } from './alerts/access-alert.migrations';
+export { accessAlertsProjection } from './alerts/read-models/access-alerts/access-alerts.projection';
+export {
+  listAlerts,
+  type AccessAlert,
+  type AlertPage,
+  type ListAlertsOptions,
+} from './alerts/read-models/access-alerts/access-alerts.query';
