@@ -4,7 +4,7 @@
  * does: every projection that handles an event, inside one transaction.
  */
 import { randomUUID } from 'node:crypto';
-import type { Position, RecordedEvent } from '@custodia/event-store';
+import { eventStoreMigrations, type Position, type RecordedEvent } from '@custodia/event-store';
 import {
   createReadStoreDataSource,
   type Projection,
@@ -14,12 +14,20 @@ import {
 import type { DataSource } from 'typeorm';
 import { accessMigrations } from './access.migrations';
 
-export const openAccessDataSource = async (url: string): Promise<DataSource> => {
+/** The read store and the access tables; `withEventStore` adds the PostgreSQL log's tables. */
+export const openAccessDataSource = async (
+  url: string,
+  { withEventStore = false } = {},
+): Promise<DataSource> => {
   const dataSource = createReadStoreDataSource({
     url,
     applicationName: 'custodia-access-test',
     entities: [...readStoreEntities],
-    migrations: [...readStoreMigrations, ...accessMigrations],
+    migrations: [
+      ...(withEventStore ? eventStoreMigrations : []),
+      ...readStoreMigrations,
+      ...accessMigrations,
+    ],
   });
   await dataSource.initialize();
   await dataSource.runMigrations();

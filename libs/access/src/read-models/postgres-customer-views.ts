@@ -116,9 +116,11 @@ export class PostgresCustomerViews implements CustomerViews {
     const bind = (value: unknown): string => `$${parameters.push(value)}`;
     const where: string[] = [];
     if (scope.kind === 'some') {
-      where.push(
-        `(owner_id = ANY(${bind(scope.ownerIds)}::text[]) OR team = ANY(${bind(scope.teams)}::text[]))`,
-      );
+      // Only the non-empty arms, so the planner sees the plain owner or team condition.
+      const arms: string[] = [];
+      if (scope.ownerIds.length > 0) arms.push(`owner_id = ANY(${bind(scope.ownerIds)}::text[])`);
+      if (scope.teams.length > 0) arms.push(`team = ANY(${bind(scope.teams)}::text[])`);
+      where.push(`(${arms.join(' OR ')})`);
     }
     if (filter.ownerId !== undefined) where.push(`owner_id = ${bind(filter.ownerId)}`);
     if (filter.team !== undefined) where.push(`team = ${bind(filter.team)}`);
