@@ -22,8 +22,6 @@ const COLUMNS: Readonly<Record<ProfileField, string>> = {
   company: 'company',
 };
 
-type Indexed = { readonly phone_bidx?: Buffer | null; readonly email_bidx?: Buffer | null };
-
 /** Column values for the fields an event carries; `undefined` leaves a column untouched. */
 const profileColumns = (
   data: Readonly<Record<string, unknown>>,
@@ -37,12 +35,14 @@ const profileColumns = (
     if (column === undefined) continue;
     columns.set(COLUMNS[field], column);
   }
-  const indexed: Indexed = {
-    phone_bidx: bidx(removed.includes('phone') ? null : data.phone, (v) => blindIndex.phone(v)),
-    email_bidx: bidx(removed.includes('email') ? null : data.email, (v) => blindIndex.email(v)),
-  };
-  for (const [column, value] of Object.entries(indexed)) {
-    if (value !== undefined) columns.set(column, value);
+  // The blind indexes follow their fields: recomputed on change, NULL when removed or erased.
+  const searchable = [
+    ['phone_bidx', 'phone', (v: string) => blindIndex.phone(v)],
+    ['email_bidx', 'email', (v: string) => blindIndex.email(v)],
+  ] as const;
+  for (const [column, field, hash] of searchable) {
+    const digest = bidx(removed.includes(field) ? null : data[field], hash);
+    if (digest !== undefined) columns.set(column, digest);
   }
   return columns;
 };
