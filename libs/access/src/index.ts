@@ -47,3 +47,15 @@ export {
   type AlertPage,
   type ListAlertsOptions,
 } from './alerts/read-models/access-alerts/access-alerts.query';
+export { accessTimelineMigrations } from './read-models/access-timeline/access-timeline.migrations';
+export {
+  type AccessTimelineKind,
+  accessTimelineProjection,
+} from './read-models/access-timeline/access-timeline.projection';
+export {
+  type AccessReport,
+  type AccessTimelineEntry,
+  type AccessTimelineOptions,
+  type AccessTimelinePage,
+  AccessTimelineQueries,
+} from './read-models/access-timeline/access-timeline.query';

@@ -1,0 +1,4 @@
+import { AccessTimeline1796520000000 } from './1796520000000-access-timeline.migration';
+
+/** The access timeline's table, to run with the other libraries' migrations. */
+export const accessTimelineMigrations = [AccessTimeline1796520000000] as const;
