@@ -5,6 +5,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import type { DestinationStream } from 'pino';
 import { type Config, type DatabaseHandle, PlatformModule } from '@custodia/platform';
 import { Public } from './auth/auth.decorators';
+import { AccessModule } from './access/access.module';
 import { AuthModule } from './auth/auth.module';
 import { CustomersModule } from './customers/customers.module';
 import { HealthController } from './health/health.controller';
@@ -48,6 +49,7 @@ export class AppModule {
         AuthModule.register(config),
         UsersModule.register(config),
         CustomersModule,
+        AccessModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [

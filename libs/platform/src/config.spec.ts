@@ -29,6 +29,7 @@ describe(loadConfig.name, () => {
       bootstrapAdminId: undefined,
       projector: 'inline',
       logLevel: 'info',
+      alertWebhookUrl: undefined,
     });
   });
 
@@ -43,8 +44,10 @@ describe(loadConfig.name, () => {
       BOOTSTRAP_ADMIN_ID: 'admin-1',
       PROJECTOR: 'off',
       LOG_LEVEL: 'debug',
+      ALERT_WEBHOOK_URL: 'https://hooks.example.com/custodia',
     });
     expect(sut.port).toBe(8080);
+    expect(sut.alertWebhookUrl).toBe('https://hooks.example.com/custodia');
     expect(sut.eventStore).toBe('kurrentdb');
     expect(sut.auth).toEqual({ jwtSecret: 'x'.repeat(32) });
     expect(sut.masterKey?.key.equals(Buffer.alloc(32, 7))).toBe(true);
@@ -70,6 +73,7 @@ describe(loadConfig.name, () => {
     [{ CUSTODIA_MASTER_KEY_FILE: '/nonexistent/kek' }, 'CUSTODIA_MASTER_KEY_FILE'],
     [{ PROJECTOR: 'sometimes' }, 'PROJECTOR'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ ALERT_WEBHOOK_URL: 'ftp://hooks' }, 'ALERT_WEBHOOK_URL'],
   ])('stops on %j with one line naming %s', (env, variable) => {
     const error = failure(env);
     expect(error.variable).toBe(variable);

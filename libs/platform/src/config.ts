@@ -17,6 +17,8 @@ export type Config = {
   readonly bootstrapAdminId: string | undefined;
   readonly projector: ProjectorMode;
   readonly logLevel: LogLevel;
+  /** Where access anomaly alerts are POSTed (optional); the alerts are also in GET /v1/alerts. */
+  readonly alertWebhookUrl: string | undefined;
 };
 
 /** Thrown when the environment is wrong; the message is one line naming the variable. */
@@ -158,5 +160,6 @@ export const loadConfig = (env: Env = process.env): Config => {
     bootstrapAdminId: present(env, 'BOOTSTRAP_ADMIN_ID'),
     projector: oneOf<ProjectorMode>(env, 'PROJECTOR', ['inline', 'off'], 'inline'),
     logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    alertWebhookUrl: url(env, 'ALERT_WEBHOOK_URL', ['https:', 'http:']),
   };
 };

@@ -1,4 +1,4 @@
-import { accessMigrations } from '@custodia/access';
+import { accessAlertMigrations, accessMigrations } from '@custodia/access';
 import { cryptoShreddingMigrations } from '@custodia/crypto-shredding';
 import { eventStoreMigrations } from '@custodia/event-store';
 import { identityMigrations } from '@custodia/identity';
@@ -28,6 +28,7 @@ export const openDataSource = async (url: string, applicationName: string): Prom
       ...readStoreMigrations,
       ...identityMigrations,
       ...accessMigrations,
+      ...accessAlertMigrations,
       IdempotencyKeys1796400000000,
     ],
   });

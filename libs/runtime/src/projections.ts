@@ -1,8 +1,14 @@
+import { accessAlertsProjection, accessProjections, type BlindIndex } from '@custodia/access';
 import { userDirectoryProjection } from '@custodia/identity';
 import { type Projection, streamSummaryProjection } from '@custodia/read-store';
 
+/** What some read models need: the blind index key of the customer directory's lookups. */
+export type ProjectionDependencies = { readonly blindIndex: BlindIndex };
+
 /** Every read model of the application. A context adds its projections here. */
-export const allProjections: readonly Projection[] = [
+export const allProjections = ({ blindIndex }: ProjectionDependencies): readonly Projection[] => [
   streamSummaryProjection,
   userDirectoryProjection,
+  ...accessProjections(blindIndex),
+  accessAlertsProjection,
 ];

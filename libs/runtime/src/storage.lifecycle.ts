@@ -9,7 +9,14 @@ import { EVENT_STORE, type EventStore } from '@custodia/event-store';
 import { type DatabaseHandle } from '@custodia/platform';
 import { ProjectionRunner } from '@custodia/read-store';
 import { DataSource } from 'typeorm';
-import { DATA_SOURCE, DATABASE_HANDLE, PROJECTION_RUNNER, RUN_PROJECTOR } from './storage.tokens';
+import type { AlertProcessor } from '@custodia/access';
+import {
+  ALERT_PROCESSOR,
+  DATA_SOURCE,
+  DATABASE_HANDLE,
+  PROJECTION_RUNNER,
+  RUN_PROJECTOR,
+} from './storage.tokens';
 
 const STEP_TIMEOUT_MS = 15_000;
 
@@ -29,6 +36,7 @@ export class StorageLifecycle implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     @Inject(RUN_PROJECTOR) private readonly runProjector: boolean,
     @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
+    @Inject(ALERT_PROCESSOR) private readonly alerts: AlertProcessor,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(DATABASE_HANDLE) private readonly database: DatabaseHandle,
@@ -37,12 +45,16 @@ export class StorageLifecycle implements OnApplicationBootstrap, OnApplicationSh
   onApplicationBootstrap(): void {
     if (!this.runProjector) return;
     this.runner.start();
-    this.logger.log(`Projections running: ${this.runner.projectionNames.join(', ')}`);
+    this.alerts.start();
+    this.logger.log(
+      `Projections running: ${this.runner.projectionNames.join(', ')}; access alerts`,
+    );
   }
 
   async onApplicationShutdown(signal?: string): Promise<void> {
     this.logger.log(signal === undefined ? 'Shutting down' : `Shutting down (${signal})`);
     await this.step('projection runner', () => this.runner.stop());
+    await this.step('alert processor', () => this.alerts.stop());
     await this.step('event store', () => this.store.close());
     await this.step('data source', async () => {
       if (this.dataSource.isInitialized) await this.dataSource.destroy();

@@ -8,6 +8,7 @@ import {
   PERSONAL_DATA_REGISTRY,
   PersonalDataRegistry,
 } from '@custodia/crypto-shredding';
+import type { BlindIndex } from '@custodia/access';
 import { EVENT_STORE, type EventStore } from '@custodia/event-store';
 import { CONFIG, type Config, type DatabaseHandle, METRICS_REGISTRY } from '@custodia/platform';
 import { ProjectionRunner } from '@custodia/read-store';
@@ -16,7 +17,16 @@ import { createEventStore } from './event-store.factory';
 import { allProjections } from './projections';
 import { StorageLifecycle } from './storage.lifecycle';
 import { createPersonalDataRegistry } from './personal-data';
-import { DATA_SOURCE, DATABASE_HANDLE, PROJECTION_RUNNER, RUN_PROJECTOR } from './storage.tokens';
+import { createAlertProcessor } from './alert-processor.factory';
+import { createBlindIndex } from './blind-index.factory';
+import {
+  ALERT_PROCESSOR,
+  BLIND_INDEX,
+  DATA_SOURCE,
+  DATABASE_HANDLE,
+  PROJECTION_RUNNER,
+  RUN_PROJECTOR,
+} from './storage.tokens';
 
 export type StorageOptions = {
   readonly database: DatabaseHandle;
@@ -56,20 +66,22 @@ export class StorageModule {
           useFactory: (store: EventStore) =>
             store instanceof EncryptingEventStore ? store.keyVault : undefined,
         },
+        { provide: BLIND_INDEX, inject: [KEY_VAULT], useFactory: createBlindIndex },
         {
           provide: PROJECTION_RUNNER,
-          inject: [DATA_SOURCE, EVENT_STORE, METRICS_REGISTRY, PinoLogger],
+          inject: [DATA_SOURCE, EVENT_STORE, METRICS_REGISTRY, PinoLogger, BLIND_INDEX],
           useFactory: (
             dataSource: DataSource,
             eventStore: EventStore,
             registry: Registry,
             logger: PinoLogger,
+            blindIndex: BlindIndex,
           ) => {
             logger.setContext('ProjectionRunner');
             return new ProjectionRunner({
               dataSource,
               eventStore,
-              projections: allProjections,
+              projections: allProjections({ blindIndex }),
               registry,
               logger: {
                 info: (fields, message) => logger.info(fields, message),
@@ -79,9 +91,22 @@ export class StorageModule {
             });
           },
         },
+        {
+          provide: ALERT_PROCESSOR,
+          inject: [DATA_SOURCE, EVENT_STORE, PinoLogger, CONFIG],
+          useFactory: (
+            dataSource: DataSource,
+            store: EventStore,
+            logger: PinoLogger,
+            config: Config,
+          ) =>
+            createAlertProcessor({ dataSource, store, logger, webhookUrl: config.alertWebhookUrl }),
+        },
         StorageLifecycle,
       ],
       exports: [
+        ALERT_PROCESSOR,
+        BLIND_INDEX,
         DATABASE_HANDLE,
         DATA_SOURCE,
         EVENT_STORE,

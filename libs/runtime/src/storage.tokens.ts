@@ -5,3 +5,7 @@ export const DATABASE_HANDLE = Symbol('DATABASE_HANDLE');
 export const PROJECTION_RUNNER = Symbol('PROJECTION_RUNNER');
 /** Whether this process runs the projections (PROJECTOR=inline, or the projector app). */
 export const RUN_PROJECTOR = Symbol('RUN_PROJECTOR');
+/** The keyed blind index of the customer directory (exact-match phone and e-mail lookups). */
+export const BLIND_INDEX = Symbol('BLIND_INDEX');
+/** The anomaly rules over the access log (runs where the projections run). */
+export const ALERT_PROCESSOR = Symbol('ALERT_PROCESSOR');

@@ -5,6 +5,7 @@ import {
   type CustomerViews,
   customerAbilityFor,
   decideCustomerAccess,
+  mayAccessCustomer,
   mayReveal,
   rolesForPurpose,
 } from '@custodia/access';
@@ -76,22 +77,19 @@ export class RevealController {
     const who = { actor, purpose: body.purpose, route };
     const row = await this.views.directoryEntry(id);
     if (row === undefined) throw customerNotFound();
-    const decision = decideCustomerAccess(
-      actor,
-      customerAbilityFor(actor),
-      'reveal',
-      body.purpose,
-      row,
-      this.catalog,
-    );
+    // Scope and purpose as for a read (out of scope stays a 404); revealing is a right of its own.
+    const ability = customerAbilityFor(actor);
+    const decision = decideCustomerAccess(actor, ability, 'read', body.purpose, row, this.catalog);
     if (!decision.allowed) {
       await this.audit.denied(who, 'reveal', id, decision.reason);
       throw deniedProblem(decision.reason);
     }
     const fields = [...new Set(body.fields)] as FieldName[];
     const roles = rolesForPurpose(actor, decision.purpose);
+    const mayRevealHere = mayAccessCustomer(ability, 'reveal', row);
     const refused = fields.filter(
       (field) =>
+        !mayRevealHere ||
         !REVEALABLE_FROM_PROFILE.includes(field) ||
         !decision.fields.has(field) ||
         !mayReveal(roles, field),

@@ -9,6 +9,7 @@ import {
 import type { Response } from 'express';
 import { EventStoreError } from '@custodia/event-store';
 import { currentContext, newId } from '@custodia/platform';
+import { accessQueryProblem } from '../access/access-query.problems';
 import { customerStreamProblem } from './customer-stream.problems';
 import {
   PROBLEM_CONTENT_TYPE,
@@ -86,7 +87,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         return { type: problemType(slug), ...rest, instance };
       }
     }
-    const domain = customerStreamProblem(exception);
+    const domain = customerStreamProblem(exception) ?? accessQueryProblem(exception);
     if (domain !== undefined) {
       const { slug, ...rest } = domain;
       return { type: problemType(slug), ...rest, instance };
