@@ -159,7 +159,8 @@ describe('access: reads, reveal, export', () => {
       `/v1/customers?phone=${encodeURIComponent(spaced)}`,
       'sales_followup',
     ).expect(200);
-    expect(res.body.items.map((item: { id: string }) => item.id)).toEqual([customerId]);
+    const items = (res.body as { items: { id: string }[] }).items;
+    expect(items.map((item) => item.id)).toEqual([customerId]);
   });
 
   it('opens follow-up notes from the log for the owner', async () => {
