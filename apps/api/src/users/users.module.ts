@@ -4,6 +4,7 @@ import { type Config, ConfigError } from '@custodia/platform';
 import { BOOTSTRAP_ADMIN_ID, BootstrapAdminInitializer } from './bootstrap-admin.initializer';
 import { OffboardingSweeper } from './offboarding.sweeper';
 import { MeController } from './me.controller';
+import { OffboardController } from './offboard.controller';
 import { UsersController } from './users.controller';
 
 /** The id of the first admin: BOOTSTRAP_ADMIN_ID, or `admin` on the embedded default. */
@@ -25,7 +26,7 @@ export class UsersModule {
     return {
       module: UsersModule,
       imports: [IdentityModule],
-      controllers: [UsersController, MeController],
+      controllers: [UsersController, MeController, OffboardController],
       providers: [
         { provide: BOOTSTRAP_ADMIN_ID, useValue: bootstrapAdminId(config) },
         BootstrapAdminInitializer,
