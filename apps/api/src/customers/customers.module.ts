@@ -3,6 +3,7 @@ import { IdentityModule } from '@custodia/identity';
 import { CustomerStreamRepository } from './customer-stream.repository';
 import { CustomersController } from './customers.controller';
 import { GrantConsentHandler } from './grant-consent.handler';
+import { HandoverController } from './handover.controller';
 import { LogFollowUpHandler } from './log-follow-up.handler';
 import { purposeCatalogProvider } from './purpose-catalog.provider';
 import { PurposesController } from './purposes.controller';
@@ -14,7 +15,7 @@ import { WithdrawConsentHandler } from './withdraw-consent.handler';
 /** The customer stream over HTTP: purposes and notices, customers, consents and follow-ups. */
 @Module({
   imports: [IdentityModule],
-  controllers: [PurposesController, CustomersController],
+  controllers: [PurposesController, CustomersController, HandoverController],
   providers: [
     purposeCatalogProvider,
     CustomerStreamRepository,
