@@ -334,6 +334,29 @@ describe('offboarding: offboard, access report, bulk handover', () => {
       });
     });
 
+    it('lists per-customer refusals, across pages of the directory', async () => {
+      // Directory rows whose streams do not exist (a stale read model): each transfer is refused.
+      const ghosts: { id: string }[] = await dataSource.query(
+        `INSERT INTO access_customer_directory (customer_id, owner_id, team, registered_at, updated_at)
+         SELECT gen_random_uuid(), 'rep.ghost', 'east', now(), now() FROM generate_series(1, 201)
+         RETURNING customer_id::text AS id`,
+      );
+      const res = await as(tokens.admin)
+        .post('/v1/customers/handover', { fromOwnerId: 'rep.ghost', toOwnerId: 'rep.take' })
+        .expect(200);
+      const body = res.body as {
+        transferred: number;
+        failed: { customerId: string; code: string }[];
+      };
+      expect(body.transferred).toBe(0);
+      expect(body.failed.map((failure) => failure.customerId)).toEqual(
+        ghosts.map((ghost) => ghost.id).sort(),
+      );
+      expect(new Set(body.failed.map((failure) => failure.code))).toEqual(
+        new Set(['CUSTOMER.NOT_FOUND']),
+      );
+    });
+
     it('lets an admin hand over across teams', async () => {
       const res = await as(tokens.admin)
         .post('/v1/customers/handover', { fromOwnerId: 'rep.north', toOwnerId: 'rep.take' })
