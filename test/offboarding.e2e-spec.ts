@@ -30,6 +30,7 @@ const EXTRA_USERS = {
   leaverA: east('rep.leave.a'),
   leaverB: east('rep.leave.b'),
   leaverC: east('rep.leave.c'),
+  leaverD: east('rep.leave.d'),
   handing: east('rep.hand'),
   taking: east('rep.take'),
 } as const;
@@ -169,6 +170,20 @@ describe('offboarding: offboard, access report, bulk handover', () => {
         Date.parse(effectiveAt),
       );
       await as(tokens.leaverB).get('/v1/me').expect(401);
+    });
+
+    it('records the exit of a notice that has just taken effect, at its effective time', async () => {
+      const effectiveAt = new Date(Date.now() + 1500).toISOString();
+      await as(tokens.admin).post('/v1/users/rep.leave.d/offboarding', { effectiveAt }).expect(201);
+      await new Promise((resolve) => setTimeout(resolve, 1700));
+      await as(tokens.leaverD).get('/v1/me').expect(401);
+      const res = await as(tokens.salesManager).post('/v1/users/rep.leave.d/offboard').expect(200);
+      expect(res.body).toEqual({ id: 'rep.leave.d', offboardedAt: effectiveAt });
+      const events = await store.readStream('User-rep.leave.d');
+      expect(events.at(-1)).toMatchObject({
+        type: 'UserOffboarded',
+        data: { offboardedAt: effectiveAt },
+      });
     });
 
     it.each([
