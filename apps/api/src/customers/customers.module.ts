@@ -26,5 +26,6 @@ import { WithdrawConsentHandler } from './withdraw-consent.handler';
     WithdrawConsentHandler,
     LogFollowUpHandler,
   ],
+  exports: [purposeCatalogProvider],
 })
 export class CustomersModule {}
