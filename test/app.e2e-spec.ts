@@ -90,7 +90,7 @@ describe('Custodia API', () => {
 
   it('answers an unknown route with a 404 problem that does not echo the path', async () => {
     const res = await request(sut.getHttpServer())
-      .get('/v1/customers/13900001111')
+      .get('/v1/no-such-route/13900001111')
       .expect(404)
       .expect('Content-Type', PROBLEM);
     expect(res.body).toMatchObject({ type: 'about:blank', title: 'Not Found', status: 404 });

@@ -54,7 +54,7 @@ describe('/v1/purposes and /v1/notices', () => {
       lawfulBasis: 'consent',
       requiresSeparateConsent: true,
       noticeVersions: ['credit-2025-06'],
-      roles: ['sales_manager', 'finance'],
+      roles: ['sales_manager'],
     });
   });
 

@@ -1,4 +1,8 @@
-import { accessAlertMigrations, accessMigrations } from '@custodia/access';
+import {
+  accessAlertMigrations,
+  accessMigrations,
+  accessTimelineMigrations,
+} from '@custodia/access';
 import { cryptoShreddingMigrations } from '@custodia/crypto-shredding';
 import { eventStoreMigrations } from '@custodia/event-store';
 import { identityMigrations } from '@custodia/identity';
@@ -29,6 +33,7 @@ export const openDataSource = async (url: string, applicationName: string): Prom
       ...identityMigrations,
       ...accessMigrations,
       ...accessAlertMigrations,
+      ...accessTimelineMigrations,
       IdempotencyKeys1796400000000,
     ],
   });

@@ -1,4 +1,9 @@
-import { accessAlertsProjection, accessProjections, type BlindIndex } from '@custodia/access';
+import {
+  accessAlertsProjection,
+  accessProjections,
+  accessTimelineProjection,
+  type BlindIndex,
+} from '@custodia/access';
 import { userDirectoryProjection } from '@custodia/identity';
 import { type Projection, streamSummaryProjection } from '@custodia/read-store';
 
@@ -11,4 +16,5 @@ export const allProjections = ({ blindIndex }: ProjectionDependencies): readonly
   userDirectoryProjection,
   ...accessProjections(blindIndex),
   accessAlertsProjection,
+  accessTimelineProjection,
 ];
