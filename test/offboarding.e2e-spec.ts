@@ -1,12 +1,8 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
-import {
-  accessEventTypes,
-  accessTimelineMigrations,
-  accessTimelineProjection,
-} from '@custodia/access';
-import { EVENT_STORE, type EventStore, type Position } from '@custodia/event-store';
+import { accessEventTypes } from '@custodia/access';
+import { EVENT_STORE, type EventStore } from '@custodia/event-store';
 import { DATA_SOURCE } from '@custodia/runtime';
 import { aMobile, createTestDatabase, type TestDatabase } from '@custodia/testing';
 import { tokenFor } from './support/identity-tokens';
@@ -92,35 +88,19 @@ describe('offboarding: offboard, access report, bulk handover', () => {
     return owners;
   };
 
-  /**
-   * Brings the access timeline up to date from the log. Until the timeline is wired into the
-   * runtime's migrations and projections, its table and projection are applied here; both are
-   * idempotent, so this stays right once the runner feeds it too.
-   */
+  /** Waits until the runner has projected every access event of the log into the timeline. */
   const projectTimeline = async (): Promise<void> => {
-    const [table]: { t: string | null }[] = await dataSource.query(
-      `SELECT to_regclass('access_timeline')::text AS t`,
-    );
-    if (table?.t === null) {
-      const runner = dataSource.createQueryRunner();
-      try {
-        for (const Migration of accessTimelineMigrations) await new Migration().up(runner);
-      } finally {
-        await runner.release();
-      }
-    }
-    let from: Position | undefined;
+    const deadline = Date.now() + 10_000;
     for (;;) {
-      const events = await store.readAll({
-        maxCount: 500,
-        filter: { eventTypes: accessEventTypes },
-        ...(from === undefined ? {} : { from }),
-      });
-      if (events.length === 0) return;
-      await dataSource.transaction(async (manager) => {
-        for (const event of events) await accessTimelineProjection.apply(event, manager);
-      });
-      from = events.at(-1)?.position;
+      const [{ logged, projected }]: { logged: number; projected: number }[] =
+        await dataSource.query(
+          `SELECT (SELECT count(*)::int FROM events WHERE type = ANY($1)) AS logged,
+                  (SELECT count(DISTINCT event_id)::int FROM access_timeline) AS projected`,
+          [accessEventTypes],
+        );
+      if (projected >= logged) return;
+      if (Date.now() > deadline) throw new Error('the access timeline did not catch up');
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
 
