@@ -20,6 +20,12 @@ export type TestAppOptions = {
   readonly eventStore?: EventStore;
   /** Receives everything the app logs (pino and Nest's own logger), at LOG_LEVEL from `env`. */
   readonly logDestination?: DestinationStream;
+  /** Replaces providers by token, built from the real one (e.g. to make the access log fail). */
+  readonly decorate?: readonly {
+    readonly token: symbol;
+    readonly inject: readonly symbol[];
+    readonly useFactory: (...dependencies: never[]) => unknown;
+  }[];
 };
 
 /** HS256 secret of test apps unless `env` sets AUTH_JWT_SECRET or AUTH_JWKS_URL. */
@@ -63,6 +69,11 @@ export const createTestApp = async (options: TestAppOptions): Promise<NestExpres
   });
   if (options.eventStore !== undefined) {
     builder = builder.overrideProvider(EVENT_STORE).useValue(options.eventStore);
+  }
+  for (const { token, inject, useFactory } of options.decorate ?? []) {
+    builder = builder
+      .overrideProvider(token)
+      .useFactory({ inject: [...inject], factory: useFactory as (...args: unknown[]) => unknown });
   }
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({
