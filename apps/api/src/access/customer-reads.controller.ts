@@ -66,13 +66,22 @@ export class CustomerReadsController {
       throw noCustomersForRole();
     }
     const { cursor, limit, ...filters } = query;
-    const page = await this.views.listDirectory({ ...filters, scope }, cursor, limit ?? 50);
+    // Customers whose basis does not cover the purpose are not listed for it (a duty owed for
+    // every customer covers them all).
+    const page = await this.views.listDirectory(
+      {
+        ...filters,
+        scope,
+        ...(found.purpose.everyCustomer ? {} : { coveringPurpose: purpose }),
+      },
+      cursor,
+      limit ?? 50,
+    );
     const items: CustomerView[] = [];
     const disclosed = new Map<FieldName, FieldDisclosure>();
     for (const row of page.items) {
       const decision = this.decide(actor, ability, purpose, row);
-      // A customer whose basis does not cover the purpose is simply not listed for it.
-      if (!decision.allowed) continue;
+      if (!decision.allowed) continue; // e.g. a basis that ended since the page was read
       const shown = presentCustomer(purpose, row, undefined, decision.fields);
       items.push(shown.view);
       for (const disclosure of shown.disclosed) disclosed.set(disclosure.field, disclosure);

@@ -104,7 +104,15 @@ export class ExportController {
     let cursor: string | undefined;
     let truncated = false;
     do {
-      const page = await this.views.listDirectory({ ...filter, scope }, cursor, 100);
+      const page = await this.views.listDirectory(
+        {
+          ...filter,
+          scope,
+          ...(found.purpose.everyCustomer ? {} : { coveringPurpose: body.purpose }),
+        },
+        cursor,
+        100,
+      );
       for (const row of page.items) {
         const decision = decideCustomerAccess(
           actor,

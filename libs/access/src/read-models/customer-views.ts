@@ -39,6 +39,8 @@ export type DirectoryFilter = {
   /** Exact match through the keyed blind index; the value itself is never stored or logged. */
   readonly phone?: string;
   readonly email?: string;
+  /** Only customers with an active consent or basis for this purpose. */
+  readonly coveringPurpose?: string;
 };
 
 export type Page<T> = { readonly items: readonly T[]; readonly nextCursor: string | null };

@@ -65,6 +65,9 @@ describe(PostgresCustomerViews.name, () => {
           ...(i === 0 ? { email: 'Zhang.Wei@Example.com', company: '金地科技' } : {}),
         }),
         consentGranted(customerId, 'sales_followup', '2026-01-02T00:00:00.000Z'),
+        ...(i % 5 === 1
+          ? [consentGranted(customerId, 'marketing', '2026-01-03T00:00:00.000Z')]
+          : []),
         followUpLogged(customerId, { occurredAt: '2026-06-01T08:00:00.000Z', nextFollowUpAt }),
       ]),
     );
@@ -157,6 +160,15 @@ describe(PostgresCustomerViews.name, () => {
     await expect(
       sut.listDirectory({ ...ALL, nextFollowUpFrom: 'next tuesday' }, undefined, 10),
     ).rejects.toMatchObject({ code: 'ACCESS.INVALID_FILTER', parameter: 'nextFollowUpFrom' });
+  });
+
+  it('lists only customers whose active bases cover a purpose, when asked', async () => {
+    const covering = async (purpose: string) =>
+      (await allPages({ ...ALL, coveringPurpose: purpose }, 100)).flatMap(ids);
+    expect(await covering('sales_followup')).toEqual(idsWhere(() => true));
+    const marketing = customers.filter((_, i) => i % 5 === 1).map((c) => c.customerId);
+    expect(await covering('marketing')).toEqual([...marketing].sort());
+    expect(await covering('credit_assessment')).toEqual([]);
   });
 
   it('rejects a malformed cursor with a typed error naming the cursor', async () => {

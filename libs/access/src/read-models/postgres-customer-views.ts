@@ -132,6 +132,11 @@ export class PostgresCustomerViews implements CustomerViews {
     if (filter.email !== undefined) {
       where.push(`email_bidx = ${bind(this.blindIndex.email(filter.email))}`);
     }
+    if (filter.coveringPurpose !== undefined) {
+      where.push(
+        `active_bases @> jsonb_build_array(jsonb_build_object('purpose', ${bind(filter.coveringPurpose)}::text))`,
+      );
+    }
     if (after !== undefined) where.push(`customer_id > ${bind(after)}::uuid`);
 
     const size = clampLimit(limit);
