@@ -493,30 +493,26 @@ describe('authorization matrix', () => {
     expect(after > before).toBe(row.status < 300);
   };
 
-  // Known mismatches with the policy, reported and not fixed here. `it.failing` passes while the
-  // app still behaves this way and fails once it is fixed: then make it a plain `it`.
-  describe('known mismatches', () => {
-    it.failing(
-      'finance and admin cannot find a customer by a phone or e-mail they never see',
-      async () => {
-        const { phone, email } = PEOPLE.own;
-        for (const [role, query] of [
-          ['finance', `phone=${phone}`],
-          ['finance', `email=${encodeURIComponent(email)}`],
-          ['admin', `phone=${phone}`],
-        ] as const) {
-          const res = await http()
-            .get(`/v1/customers?${query}`)
-            .auth(tokens[role], { type: 'bearer' })
-            .set('X-Purpose', NATURAL_PURPOSE[role]);
-          const items = (res.body as { items?: { id: string }[] }).items ?? [];
-          // Refused, or at least no answer to "is this number a customer, and which one?".
-          expect(items.map((item) => item.id)).not.toContain(customers.own);
-        }
-      },
-    );
+  // Found by this matrix and fixed: kept as plain tests so they stay fixed.
+  describe('lookups and reveals the field views imply', () => {
+    it('finance and admin cannot find a customer by a phone or e-mail they never see', async () => {
+      const { phone, email } = PEOPLE.own;
+      for (const [role, query] of [
+        ['finance', `phone=${phone}`],
+        ['finance', `email=${encodeURIComponent(email)}`],
+        ['admin', `phone=${phone}`],
+      ] as const) {
+        const res = await http()
+          .get(`/v1/customers?${query}`)
+          .auth(tokens[role], { type: 'bearer' })
+          .set('X-Purpose', NATURAL_PURPOSE[role]);
+        const items = (res.body as { items?: { id: string }[] }).items ?? [];
+        // Refused, or at least no answer to "is this number a customer, and which one?".
+        expect(items.map((item) => item.id)).not.toContain(customers.own);
+      }
+    });
 
-    it.failing('the DPO may reveal follow-up notes, as REVEALABLE.dpo says', async () => {
+    it('the DPO may reveal follow-up notes, as REVEALABLE.dpo says', async () => {
       await as(tokens.dpo)
         .post(`/v1/customers/${customers.own}/reveal`, {
           fields: ['followUpNotes'],

@@ -63,7 +63,8 @@ export type AccessDenied = Message<
     readonly purpose: string | null;
     readonly action: 'read' | 'reveal' | 'export';
     readonly customerId: string | null;
-    readonly reason: DenialReason | 'RATE_LIMITED' | 'UNDER_NOTICE' | 'FIELD_NOT_REVEALABLE';
+    readonly reason:
+      DenialReason | 'RATE_LIMITED' | 'UNDER_NOTICE' | 'FIELD_NOT_REVEALABLE' | 'FIELD_NOT_VISIBLE';
     readonly deniedAt: string;
   }
 >;

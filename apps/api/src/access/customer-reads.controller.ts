@@ -10,6 +10,7 @@ import {
   decideCustomerAccess,
   type DirectoryRow,
   type FieldDisclosure,
+  fieldsFor,
   purposeFor,
 } from '@custodia/access';
 import type { FieldName, PurposeCatalog } from '@custodia/consent';
@@ -58,6 +59,26 @@ export class CustomerReadsController {
     if ('reason' in found) {
       await this.audit.denied({ actor, purpose, route }, 'read', null, found.reason);
       throw deniedProblem(found.reason);
+    }
+    // A lookup by phone or e-mail answers "is this a customer, and which one?": only for a
+    // role that sees the field for this purpose.
+    const visible = fieldsFor(found.roles, found.purpose, undefined);
+    const unseen = (['phone', 'email'] as const).filter(
+      (field) => query[field] !== undefined && !visible.has(field),
+    );
+    if (unseen.length > 0) {
+      await this.audit.denied({ actor, purpose, route }, 'read', null, 'FIELD_NOT_VISIBLE');
+      throw new ProblemException({
+        status: 403,
+        slug: 'access-field-not-visible',
+        title: 'Forbidden',
+        detail: `${unseen.join(', ')}: you may not search by a field your role does not see for this purpose`,
+        code: 'ACCESS.FIELD_NOT_VISIBLE',
+        errors: unseen.map((field) => ({
+          field,
+          rule: 'not visible to your role for this purpose',
+        })),
+      });
     }
     const ability = customerAbilityFor(actor);
     const scope = customerScope(ability, 'read');
@@ -147,13 +168,17 @@ export class CustomerReadsController {
     const { decision } = await this.authorize(actor, purpose, id, route);
     const page = await this.views.followUpsOf(id, query.cursor, query.limit ?? 50);
     const notesView = decision.fields.get('followUpNotes');
+    // Notes of follow-ups logged under the declared purpose (purpose limitation); a duty owed for
+    // every customer (privacy_rights) covers all of them.
+    const notesOf = (item: { purpose: string }) =>
+      notesView !== undefined && (item.purpose === purpose || decision.purpose.everyCustomer);
     const notes =
-      notesView === 'full' && page.items.some((item) => item.purpose === purpose)
+      notesView === 'full' && page.items.some(notesOf)
         ? await this.openNotes(id)
         : new Map<string, { summary: unknown; nextStep: unknown }>();
     const business = (field: FieldName) => decision.fields.has(field);
     const items = page.items.map((item) => {
-      const own = item.purpose === purpose && notesView !== undefined;
+      const own = notesOf(item);
       const opened = notes.get(item.eventId);
       return {
         id: item.followUpId,

@@ -27,7 +27,8 @@ import { customerNotFound, deniedProblem } from './access-problems';
 import { REVEAL_RATE_LIMITER, type RevealRateLimiter } from './reveal-rate-limiter';
 import { RevealDto } from './reveal.dto';
 
-const REVEALABLE_FROM_PROFILE: readonly FieldName[] = [
+/** The fields a reveal can return: the profile's, and the notes of the follow-ups. */
+const REVEALABLE_FIELDS: readonly FieldName[] = [
   'name',
   'phone',
   'email',
@@ -35,7 +36,10 @@ const REVEALABLE_FROM_PROFILE: readonly FieldName[] = [
   'address',
   'idNumber',
   'income',
+  'followUpNotes',
 ];
+
+type RevealedNote = { followUpId: string; summary: unknown; nextStep?: unknown };
 
 /** Clear values, to whom policy allows, for a purpose and a reason; each reveal recorded first. */
 @ApiTags('customers')
@@ -90,7 +94,7 @@ export class RevealController {
     const refused = fields.filter(
       (field) =>
         !mayRevealHere ||
-        !REVEALABLE_FROM_PROFILE.includes(field) ||
+        !REVEALABLE_FIELDS.includes(field) ||
         !decision.fields.has(field) ||
         !mayReveal(roles, field),
     );
@@ -118,11 +122,16 @@ export class RevealController {
         code: 'ACCESS.RATE_LIMITED',
       });
     }
-    const profile = await this.currentProfile(id);
+    const { profile, notes } = await this.currentRecord(id);
     if (profile === undefined) throw customerNotFound();
     const values: Partial<Record<FieldName, unknown>> = {};
     const erased: FieldName[] = [];
     for (const field of fields) {
+      if (field === 'followUpNotes') {
+        if (notes.some((note) => isErased(note.summary))) erased.push(field);
+        else values[field] = notes;
+        continue;
+      }
       const value = profile[field];
       if (isErased(value)) erased.push(field);
       else if (value !== undefined) values[field] = value;
@@ -132,11 +141,27 @@ export class RevealController {
     return { customerId: id, fields: values, erased };
   }
 
-  /** The profile as of the last event, opened from the log (the read models hold no clear value). */
-  private async currentProfile(customerId: string): Promise<Record<string, unknown> | undefined> {
+  /**
+   * The profile as of the last event and the follow-up notes, opened from the log (the read
+   * models hold no clear value).
+   */
+  private async currentRecord(customerId: string): Promise<{
+    profile: Record<string, unknown> | undefined;
+    notes: RevealedNote[];
+  }> {
     const events = await this.store.readStream(customerStreamId(customerId));
     const messages: { readonly type: string; readonly data: object }[] = events;
     const state = fold(this.decider, messages.filter(isCustomerAggregateEvent));
-    return state.customer?.profile;
+    const notes = events
+      .filter((event) => event.type === 'FollowUpLogged')
+      .map((event) => {
+        const data = event.data as { followUpId: string; summary: unknown; nextStep?: unknown };
+        return {
+          followUpId: data.followUpId,
+          summary: data.summary,
+          ...(data.nextStep === undefined ? {} : { nextStep: data.nextStep }),
+        };
+      });
+    return { profile: state.customer?.profile, notes };
   }
 }

@@ -79,7 +79,7 @@ export class CustomersController {
 
   @Patch(':id')
   @HttpCode(204)
-  @Roles('sales', 'sales_manager', 'admin')
+  @Roles('sales', 'sales_manager')
   @ApiOperation({ summary: 'Change the profile: a value sets a field, null removes it' })
   async update(
     @Param('id', CustomerId) id: string,
@@ -93,7 +93,7 @@ export class CustomersController {
 
   @Post(':id/consents')
   @HttpCode(204)
-  @Roles('sales', 'sales_manager', 'admin')
+  @Roles('sales', 'sales_manager')
   @ApiOperation({ summary: 'Record a consent the customer gave' })
   async grant(
     @Param('id', CustomerId) id: string,
@@ -111,7 +111,7 @@ export class CustomersController {
 
   @Delete(':id/consents/:purpose')
   @HttpCode(204)
-  @Roles('sales', 'sales_manager', 'admin')
+  @Roles('sales', 'sales_manager')
   @ApiOperation({ summary: 'Withdraw a consent: takes effect at once' })
   async withdraw(
     @Param('id', CustomerId) id: string,
