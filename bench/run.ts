@@ -1,6 +1,7 @@
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { accessBenchmark, type AccessSettings } from './access.bench';
 import { appendBenchmarks, type AppendSettings } from './append.bench';
 import { commandsBenchmark, type CommandSettings } from './commands.bench';
 import { openBenchDatabase, serverInfo } from './bench-database';
@@ -17,7 +18,7 @@ import { subscriptionBenchmark, type SubscriptionSettings } from './subscription
 const quick = process.env.BENCH_QUICK === '1';
 
 /** BENCH_ONLY=append,commands runs only those groups; such a partial run writes no results file. */
-const GROUPS = ['append', 'readAll', 'subscription', 'commands'] as const;
+const GROUPS = ['append', 'readAll', 'subscription', 'commands', 'access'] as const;
 type Group = (typeof GROUPS)[number];
 const only = (process.env.BENCH_ONLY ?? '')
   .split(',')
@@ -54,6 +55,17 @@ const settings = {
     warmupMs: quick ? 250 : 1000,
     callers: 8,
   } satisfies CommandSettings,
+  access: {
+    rounds: quick ? 2 : 6,
+    windowMs: quick ? 500 : 2000,
+    warmupMs: quick ? 250 : 1000,
+    callers: 8,
+    directorySize: 100_000,
+    owners: 50,
+    teams: 10,
+    samples: quick ? 60 : 300,
+    warmupSamples: quick ? 10 : 50,
+  } satisfies AccessSettings,
 };
 
 const RESULTS = join(__dirname, '..', '..', 'bench', 'results', 'latest.json');
@@ -78,6 +90,7 @@ const main = async (): Promise<void> => {
       rows.push(...(await subscriptionBenchmark(store, raw, settings.subscription, progress)));
     if (runs('commands'))
       rows.push(...(await commandsBenchmark(db.url, settings.commands, progress)));
+    if (runs('access')) rows.push(...(await accessBenchmark(db.url, settings.access, progress)));
 
     const results = {
       machine: machineInfo(info.pg, info.settings),

@@ -1,0 +1,342 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { signDevelopmentToken } from '@custodia/identity';
+import { type Config, createLogger, loadConfig, openDatabase } from '@custodia/platform';
+import { ACCESS_LOG, type AccessLog } from '../apps/api/src/access/access-log';
+import { AppModule } from '../apps/api/src/app.module';
+import { setupHttpApp } from '../apps/api/src/http/http-app.setup';
+import { seedDirectory, teamName } from './access-directory-seed';
+import { type HttpClient, httpClient, type HttpResponse } from './access-http';
+import { execute } from './bench-database';
+import { interleave, median, percentile, rate, sleep, timedWindow } from './measure';
+import { row, type Row } from './report';
+
+export type AccessSettings = {
+  readonly rounds: number;
+  readonly windowMs: number;
+  readonly warmupMs: number;
+  readonly callers: number;
+  /** Rows seeded into the customer directory for the list latency rows. */
+  readonly directorySize: number;
+  readonly owners: number;
+  readonly teams: number;
+  readonly samples: number;
+  readonly warmupSamples: number;
+};
+
+const PURPOSE = 'sales_followup';
+const ADMIN = 'bench.admin';
+const REP = 'bench.rep';
+const MANAGER = 'bench.manager';
+/** The manager's team; the rep is in another one, so the manager's pages hold seeded rows only. */
+const MANAGER_TEAM = teamName(3);
+const REP_TEAM = teamName(0);
+const PAGE = 50;
+const DAY_MS = 86_400_000;
+
+/** A scratch database next to the bench's own, so the apps' projector sees an empty log. */
+const scratchDatabase = async (url: string): Promise<{ url: string; drop(): Promise<void> }> => {
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const name = `custodia_bench_access_${randomBytes(4).toString('hex')}`;
+  await execute(admin.toString(), `CREATE DATABASE ${name}`);
+  const scratch = new URL(url);
+  scratch.pathname = `/${name}`;
+  return {
+    url: scratch.toString(),
+    drop: () => execute(admin.toString(), `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+};
+
+/**
+ * The real AppModule and HTTP setup (as `npm start` and test/support/test-app.ts build them),
+ * listening on an ephemeral port. `accessLog` replaces the ACCESS_LOG provider and nothing else.
+ */
+const startApp = async (
+  config: Config,
+  accessLog?: AccessLog,
+): Promise<{ app: NestExpressApplication; baseUrl: string }> => {
+  const database = await openDatabase(config, createLogger('silent'));
+  let builder = Test.createTestingModule({ imports: [AppModule.register({ config, database })] });
+  if (accessLog !== undefined) builder = builder.overrideProvider(ACCESS_LOG).useValue(accessLog);
+  const moduleRef = await builder.compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({
+    bodyParser: false,
+    logger: false,
+  });
+  setupHttpApp(app);
+  await app.init();
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return { app, baseUrl: `http://127.0.0.1:${port}` };
+};
+
+const expectStatus = (what: string, res: HttpResponse, status: number): HttpResponse => {
+  if (res.status !== status) {
+    throw new Error(`bench access: ${what} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  }
+  return res;
+};
+
+/** Retries `probe` until it returns true (projections and the user directory are eventual). */
+const eventually = async (what: string, probe: () => Promise<boolean>): Promise<void> => {
+  const deadline = Date.now() + 30_000;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`bench access: timed out waiting for ${what}`);
+    await sleep(50);
+  }
+};
+
+type Side = { readonly label: string; readonly client: HttpClient };
+
+/** `callers` customers of the rep, each with a `sales_followup` consent. */
+const registerCustomers = async (
+  client: HttpClient,
+  token: string,
+  count: number,
+): Promise<string[]> => {
+  const ids: string[] = [];
+  for (let n = 0; n < count; n += 1) {
+    const res = await client.call('POST', '/v1/customers', {
+      token,
+      body: {
+        name: '张伟',
+        phone: `1380013${String(8000 + n).padStart(4, '0')}`,
+        email: `zhang.wei.${n}@example.com`,
+        wechat: 'zhangwei_88',
+        company: '示例科技有限公司',
+        consents: [{ purpose: PURPOSE, noticeVersion: 'general-2025-06', channel: 'web' }],
+      },
+    });
+    ids.push((expectStatus('POST /v1/customers', res, 201).body as { id: string }).id);
+  }
+  return ids;
+};
+
+/**
+ * Requests/s of `GET /v1/customers/:id` at `callers` concurrent callers: the app as it runs
+ * (every read appends a CustomerDataAccessed through the group-committing AccessRecorder before
+ * the response leaves) against the same app with ACCESS_LOG replaced by a no-op, on the same
+ * database, interleaved rounds. Each caller reads its own customer.
+ */
+const singleReadRow = async (
+  subject: Side,
+  reference: Side,
+  token: string,
+  customerIds: readonly string[],
+  s: AccessSettings,
+): Promise<Row> => {
+  const window = (side: Side) => (round: number) =>
+    timedWindow(s.callers, round < 0 ? s.warmupMs : s.windowMs, async (worker) => {
+      const id = customerIds[worker % customerIds.length];
+      const res = await side.client.call('GET', `/v1/customers/${id}`, { token, purpose: PURPOSE });
+      expectStatus(`GET /v1/customers/:id (${side.label})`, res, 200);
+      return 1;
+    });
+  const result = await interleave(
+    s.rounds,
+    { label: subject.label, run: window(subject) },
+    { label: reference.label, run: window(reference) },
+  );
+  return row(
+    `GET /v1/customers/:id, ${s.callers} callers (audited vs access log off)`,
+    'requests/s',
+    median(result.subject.map(rate)),
+    median(result.reference.map(rate)),
+    { on: 'ratio', op: '>=', target: 0.5 },
+  );
+};
+
+type ListVariant = { readonly name: string; readonly path: string };
+
+/**
+ * p50 and p99 of one list request, sequential (one in flight), `samples` per side after
+ * `warmupSamples`, subject and reference alternating request by request.
+ */
+const listRows = async (
+  subject: Side,
+  reference: Side,
+  token: string,
+  variant: ListVariant,
+  s: AccessSettings,
+): Promise<Row[]> => {
+  const once = async (side: Side): Promise<number> => {
+    const started = performance.now();
+    const res = await side.client.call('GET', variant.path, { token, purpose: PURPOSE });
+    const ms = performance.now() - started;
+    expectStatus(`${variant.name} (${side.label})`, res, 200);
+    const items = (res.body as { items: unknown[] }).items.length;
+    if (items !== PAGE) {
+      throw new Error(`bench access: ${variant.name} returned ${items} items, not ${PAGE}`);
+    }
+    return ms;
+  };
+  for (let i = 0; i < s.warmupSamples; i += 1) {
+    await once(subject);
+    await once(reference);
+  }
+  const times = { subject: [] as number[], reference: [] as number[] };
+  for (let i = 0; i < s.samples; i += 1) {
+    if (i % 2 === 0) {
+      times.subject.push(await once(subject));
+      times.reference.push(await once(reference));
+    } else {
+      times.reference.push(await once(reference));
+      times.subject.push(await once(subject));
+    }
+  }
+  const name = `${variant.name}, ${s.directorySize.toLocaleString('en-US')} customers`;
+  return [
+    row(`${name} p50`, 'ms', percentile(times.subject, 50), percentile(times.reference, 50)),
+    row(`${name} p99`, 'ms', percentile(times.subject, 99), percentile(times.reference, 99), {
+      on: 'value',
+      op: '<',
+      target: 20,
+    }),
+  ];
+};
+
+/** The cursor that opens page `page` (1-based) of `path` for the manager. */
+const cursorTo = async (side: Side, token: string, path: string, page: number): Promise<string> => {
+  let cursor: string | null = null;
+  for (let n = 1; n < page; n += 1) {
+    const query: string = cursor === null ? path : `${path}&cursor=${encodeURIComponent(cursor)}`;
+    const res = await side.client.call('GET', query, { token, purpose: PURPOSE });
+    cursor = (
+      expectStatus('GET /v1/customers (paging)', res, 200).body as {
+        nextCursor: string | null;
+      }
+    ).nextCursor;
+    if (cursor === null) break;
+  }
+  if (cursor === null) throw new Error(`bench access: ${path} has fewer than ${page} pages`);
+  return cursor;
+};
+
+/**
+ * The `access` group: what auditing every read costs over real HTTP, and list latency in a
+ * directory of `directorySize` customers. Two instances of the real app on one scratch database
+ * (both run the inline projector; one holds the projections' advisory locks): the subject as
+ * configured, the reference with ACCESS_LOG replaced by a no-op `record`.
+ */
+export const accessBenchmark = async (
+  url: string,
+  s: AccessSettings,
+  progress: (line: string) => void,
+): Promise<Row[]> => {
+  progress(`access: two apps over HTTP, ${s.callers} callers; lists over ${s.directorySize} rows`);
+  const scratch = await scratchDatabase(url);
+  const secret = randomBytes(32).toString('hex');
+  const config = loadConfig({
+    DATABASE_URL: scratch.url,
+    LOG_LEVEL: 'silent',
+    PROJECTOR: 'inline',
+    AUTH_JWT_SECRET: secret,
+    CUSTODIA_MASTER_KEY: randomBytes(32).toString('base64'),
+    BOOTSTRAP_ADMIN_ID: ADMIN,
+  });
+  const apps: NestExpressApplication[] = [];
+  const clients: HttpClient[] = [];
+  try {
+    // One after the other: the first runs the migrations and creates the bootstrap admin.
+    const audited = await startApp(config);
+    apps.push(audited.app);
+    const unaudited = await startApp(config, { record: () => Promise.resolve(undefined) });
+    apps.push(unaudited.app);
+    const subject: Side = { label: 'audited', client: httpClient(audited.baseUrl, s.callers) };
+    const reference: Side = {
+      label: 'access log off',
+      client: httpClient(unaudited.baseUrl, s.callers),
+    };
+    clients.push(subject.client, reference.client);
+
+    const token = (userId: string) =>
+      signDevelopmentToken({ secret, userId, now: new Date(), ttlSeconds: 4 * 3600 });
+    const adminToken = await token(ADMIN);
+    for (const [id, role, team] of [
+      [REP, 'sales', REP_TEAM],
+      [MANAGER, 'sales_manager', MANAGER_TEAM],
+    ] as const) {
+      const res = await subject.client.call('POST', '/v1/users', {
+        token: adminToken,
+        body: { id, displayName: id, roles: [role], team },
+      });
+      expectStatus(`POST /v1/users ${id}`, res, 201);
+    }
+    const repToken = await token(REP);
+    const managerToken = await token(MANAGER);
+    let customerIds: string[] = [];
+    await eventually('the rep in the user directory', async () => {
+      const res = await subject.client.call('GET', '/v1/customers', {
+        token: repToken,
+        purpose: PURPOSE,
+      });
+      return res.status === 200;
+    });
+    customerIds = await registerCustomers(subject.client, repToken, s.callers);
+    for (const side of [subject, reference]) {
+      await eventually(`GET /v1/customers/:id on the ${side.label} app`, async () => {
+        for (const id of customerIds) {
+          const res = await side.client.call('GET', `/v1/customers/${id}`, {
+            token: repToken,
+            purpose: PURPOSE,
+          });
+          if (res.status !== 200) return false;
+        }
+        return true;
+      });
+    }
+
+    for (const side of [subject, reference]) {
+      await eventually(`the manager on the ${side.label} app`, async () => {
+        const res = await side.client.call('GET', '/v1/customers', {
+          token: managerToken,
+          purpose: PURPOSE,
+        });
+        return res.status === 200;
+      });
+    }
+
+    progress('access: GET /v1/customers/:id, audited vs access log off');
+    const rows: Row[] = [await singleReadRow(subject, reference, repToken, customerIds, s)];
+
+    progress(`access: seeding ${s.directorySize} directory rows`);
+    const seeded = performance.now();
+    await seedDirectory(scratch.url, {
+      customers: s.directorySize,
+      owners: s.owners,
+      teams: s.teams,
+    });
+    progress(`access: seeded in ${((performance.now() - seeded) / 1000).toFixed(1)}s`);
+
+    const first = `/v1/customers?limit=${PAGE}`;
+    const page5 = await cursorTo(subject, managerToken, first, 5);
+    const from = new Date(Date.now() + DAY_MS);
+    const to = new Date(from.getTime() + 7 * DAY_MS);
+    const variants: ListVariant[] = [
+      { name: `GET /v1/customers?limit=${PAGE} (manager, page 1)`, path: first },
+      {
+        name: `GET /v1/customers?limit=${PAGE} (manager, page 5 by cursor)`,
+        path: `${first}&cursor=${encodeURIComponent(page5)}`,
+      },
+      {
+        name: `GET /v1/customers?limit=${PAGE}&nextFollowUpFrom/To (manager, 7 days)`,
+        path:
+          `${first}&nextFollowUpFrom=${encodeURIComponent(from.toISOString())}` +
+          `&nextFollowUpTo=${encodeURIComponent(to.toISOString())}`,
+      },
+    ];
+    for (const variant of variants) {
+      progress(`access: ${variant.name}`);
+      rows.push(...(await listRows(subject, reference, managerToken, variant, s)));
+    }
+    return rows;
+  } finally {
+    for (const client of clients) client.close();
+    for (const app of apps.reverse()) await app.close();
+    await scratch.drop();
+  }
+};
