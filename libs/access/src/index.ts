@@ -59,3 +59,4 @@ export {
   type AccessTimelinePage,
   AccessTimelineQueries,
 } from './read-models/access-timeline/access-timeline.query';
+export { preparedQueries } from './read-models/prepared-queries';

@@ -77,9 +77,13 @@ export const applyBatch = (
   return dataSource.transaction(async (manager) => {
     // A stuck batch must not stay open: with the event store in the same cluster, an open
     // transaction holds back the snapshot xmin and so hides every newer event from all readers.
+    // A read model is derived data with its checkpoint in the same transaction, so its commit
+    // need not wait for the WAL flush: a crash can only lose the last batches together with
+    // their checkpoint, and they are applied again from the log.
     await manager.query(
       `SELECT set_config('statement_timeout', $1, true),
-              set_config('idle_in_transaction_session_timeout', $1, true)`,
+              set_config('idle_in_transaction_session_timeout', $1, true),
+              set_config('synchronous_commit', 'off', true)`,
       [`${timeoutMs}ms`],
     );
     const current = await lockCheckpoint(manager, name);

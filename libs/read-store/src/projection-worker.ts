@@ -20,6 +20,8 @@ export type WorkerSettings = {
   readonly batchSize: number;
   readonly batchTimeoutMs: number;
   readonly pollIntervalMs: number;
+  /** After a wake-up, how long to let more events gather before reading (batches, not trickles). */
+  readonly coalesceMs: number;
   readonly lockRetryMs: number;
   readonly backoff: BackoffOptions;
   readonly now: () => Date;
@@ -85,7 +87,10 @@ export class ProjectionWorker {
     try {
       while (!signal.aborted) {
         const next = await this.exclusive(() => this.tick());
-        if (next.wait === 'events') await this.wakeSignal.wait(settings.pollIntervalMs, signal);
+        if (next.wait === 'events') {
+          const woken = await this.wakeSignal.wait(settings.pollIntervalMs, signal);
+          if (woken && settings.coalesceMs > 0) await sleep(settings.coalesceMs, signal);
+        }
         else if (next.wait === 'lock') await sleep(settings.lockRetryMs, signal);
         else if (next.wait === 'backoff') await sleep(next.ms, signal);
       }
@@ -139,8 +144,10 @@ export class ProjectionWorker {
       }
       const applied = await this.step();
       this.recovered();
-      this.state = applied ? 'catching_up' : 'live';
-      return { wait: applied ? 'none' : 'events' };
+      this.state = applied === 'full' ? 'catching_up' : 'live';
+      // A short batch reached the end of the log as read: wait for the next wake-up (a wake-up
+      // that came while applying is remembered) rather than reading once more for nothing.
+      return { wait: applied === 'full' ? 'none' : 'events' };
     } catch (error) {
       return this.failed(error);
     }
@@ -161,19 +168,19 @@ export class ProjectionWorker {
     return true;
   }
 
-  /** One batch; false when there was nothing to apply. */
-  private async step(): Promise<boolean> {
+  /** One batch: `full` when there may be more to read at once, `short` or `none` otherwise. */
+  private async step(): Promise<'none' | 'short' | 'full'> {
     if (!this.loaded) await this.load();
     const events = await this.read();
     if (events.length === 0) {
       this.oldestPending = undefined;
-      return false;
+      return 'none';
     }
     this.oldestPending = events[0].recordedAt;
     await this.applyBatch(events);
-    this.oldestPending =
-      events.length < this.deps.settings.batchSize ? undefined : events.at(-1)?.recordedAt;
-    return true;
+    const full = events.length >= this.deps.settings.batchSize;
+    this.oldestPending = full ? events.at(-1)?.recordedAt : undefined;
+    return full ? 'full' : 'short';
   }
 
   private async load(): Promise<void> {

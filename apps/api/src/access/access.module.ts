@@ -4,6 +4,7 @@ import {
   type BlindIndex,
   CUSTOMER_VIEWS,
   PostgresCustomerViews,
+  preparedQueries,
 } from '@custodia/access';
 import { EVENT_STORE, type EventStore } from '@custodia/event-store';
 import { newId } from '@custodia/platform';
@@ -38,7 +39,7 @@ const REVEALS_PER_HOUR_UNDER_NOTICE = 5;
       provide: CUSTOMER_VIEWS,
       inject: [DATA_SOURCE, BLIND_INDEX],
       useFactory: (dataSource: DataSource, blindIndex: BlindIndex) =>
-        new PostgresCustomerViews(dataSource, blindIndex),
+        new PostgresCustomerViews(preparedQueries(dataSource), blindIndex),
     },
     {
       provide: REVEAL_RATE_LIMITER,

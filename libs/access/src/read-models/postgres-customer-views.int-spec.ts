@@ -13,6 +13,7 @@ import { accessProjections } from './access.projections';
 import { BlindIndex } from './blind-index';
 import type { DirectoryFilter, DirectoryRow, Page } from './customer-views';
 import { PostgresCustomerViews } from './postgres-customer-views';
+import { preparedQueries } from './prepared-queries';
 
 const OWNERS = ['rep-1', 'rep-2', 'rep-3'];
 const TEAMS = ['east', 'west'];
@@ -169,6 +170,22 @@ describe(PostgresCustomerViews.name, () => {
     const marketing = customers.filter((_, i) => i % 5 === 1).map((c) => c.customerId);
     expect(await covering('marketing')).toEqual([...marketing].sort());
     expect(await covering('credit_assessment')).toEqual([]);
+  });
+
+  it('answers the same through named prepared statements on the pool', async () => {
+    const prepared = new PostgresCustomerViews(preparedQueries(dataSource), blindIndex);
+    const filter: DirectoryFilter = {
+      scope: { kind: 'some', ownerIds: ['rep-1'], teams: ['west'] },
+    };
+    for (let round = 0; round < 2; round += 1) {
+      // The second round runs the statements already prepared on the connection.
+      expect(await prepared.listDirectory(filter, undefined, 7)).toEqual(
+        await sut.listDirectory(filter, undefined, 7),
+      );
+      expect(await prepared.directoryEntry(searched.customerId)).toEqual(
+        await sut.directoryEntry(searched.customerId),
+      );
+    }
   });
 
   it('rejects a malformed cursor with a typed error naming the cursor', async () => {

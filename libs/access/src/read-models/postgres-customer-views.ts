@@ -24,6 +24,7 @@ import {
 } from './read-model-rows';
 
 /** Anything that runs SQL: a DataSource or an EntityManager. */
+/** A TypeORM manager or data source, or `preparedQueries(dataSource)` (named statements). */
 type Queryable = Pick<EntityManager, 'query'>;
 
 const MAX_LIMIT = 100;
@@ -115,13 +116,6 @@ export class PostgresCustomerViews implements CustomerViews {
     const parameters: unknown[] = [];
     const bind = (value: unknown): string => `$${parameters.push(value)}`;
     const where: string[] = [];
-    if (scope.kind === 'some') {
-      // Only the non-empty arms, so the planner sees the plain owner or team condition.
-      const arms: string[] = [];
-      if (scope.ownerIds.length > 0) arms.push(`owner_id = ANY(${bind(scope.ownerIds)}::text[])`);
-      if (scope.teams.length > 0) arms.push(`team = ANY(${bind(scope.teams)}::text[])`);
-      where.push(`(${arms.join(' OR ')})`);
-    }
     if (filter.ownerId !== undefined) where.push(`owner_id = ${bind(filter.ownerId)}`);
     if (filter.team !== undefined) where.push(`team = ${bind(filter.team)}`);
     if (from !== null) where.push(`next_follow_up_at >= ${bind(from)}::timestamptz`);
@@ -140,13 +134,30 @@ export class PostgresCustomerViews implements CustomerViews {
     if (after !== undefined) where.push(`customer_id > ${bind(after)}::uuid`);
 
     const size = clampLimit(limit);
-    const rows: DirectoryRecord[] = await this.db.query(
-      `SELECT ${DIRECTORY_COLUMNS} FROM access_customer_directory
-        ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`}
-        ORDER BY customer_id
-        LIMIT ${bind(size + 1)}`,
-      parameters,
-    );
+    const limitParameter = bind(size + 1);
+    const conditions = (extra: string[]): string =>
+      extra.length === 0 ? '' : `WHERE ${extra.join(' AND ')}`;
+    let sql: string;
+    if (scope.kind === 'all') {
+      sql = `SELECT ${DIRECTORY_COLUMNS} FROM access_customer_directory ${conditions(where)}
+              ORDER BY customer_id LIMIT ${limitParameter}`;
+    } else {
+      // One arm per owner and per team, each an ordered range scan of its (owner_id |
+      // team, customer_id) index; `= ANY(array)` would make the planner scan the primary key
+      // and filter, which grows with the share of the table outside the scope.
+      const arms = [
+        ...scope.ownerIds.map((owner) => `owner_id = ${bind(owner)}`),
+        ...scope.teams.map((team) => `team = ${bind(team)}`),
+      ].map(
+        (arm) => `(SELECT customer_id FROM access_customer_directory
+                    ${conditions([arm, ...where])}
+                    ORDER BY customer_id LIMIT ${limitParameter})`,
+      );
+      sql = `SELECT ${DIRECTORY_COLUMNS} FROM access_customer_directory
+              WHERE customer_id IN (${arms.join(' UNION ')})
+              ORDER BY customer_id LIMIT ${limitParameter}`;
+    }
+    const rows: DirectoryRecord[] = await this.db.query(sql, parameters);
     return pageOf(rows, size, toDirectoryRow, (row) => row.customer_id);
   }
 

@@ -17,10 +17,11 @@ export type DirectoryRecord = {
   income_band: string | null;
   company: string | null;
   active_bases: ActiveBasis[];
-  last_follow_up_at: Date | null;
-  next_follow_up_at: Date | null;
-  registered_at: Date;
-  updated_at: Date;
+  /** ISO-8601 text (see DIRECTORY_COLUMNS). */
+  last_follow_up_at: string | null;
+  next_follow_up_at: string | null;
+  registered_at: string;
+  updated_at: string;
 };
 
 export type ConsentRecord = {
@@ -62,9 +63,14 @@ export type FinanceRecord = {
   updated_at: Date;
 };
 
+/** `toISOString()`'s format, made by PostgreSQL: a page of 50 rows skips 200 Date parses. */
+const isoText = (column: string): string =>
+  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${column}`;
+
 export const DIRECTORY_COLUMNS = `customer_id, owner_id, team, name_masked, phone_masked,
   email_masked, wechat_masked, address_masked, id_number_masked, income_band, company,
-  active_bases, last_follow_up_at, next_follow_up_at, registered_at, updated_at`;
+  active_bases, ${isoText('last_follow_up_at')}, ${isoText('next_follow_up_at')},
+  ${isoText('registered_at')}, ${isoText('updated_at')}`;
 
 export const FOLLOW_UP_COLUMNS = `follow_up_id, customer_id, purpose, channel, occurred_at,
   recorded_at, next_follow_up_at, products, quote, order_status, actor_id, event_id, has_summary,
@@ -93,10 +99,10 @@ export const toDirectoryRow = (row: DirectoryRecord): DirectoryRow => ({
   }),
   company: row.company,
   activeBases: row.active_bases,
-  lastFollowUpAt: iso(row.last_follow_up_at),
-  nextFollowUpAt: iso(row.next_follow_up_at),
-  registeredAt: row.registered_at.toISOString(),
-  updatedAt: row.updated_at.toISOString(),
+  lastFollowUpAt: row.last_follow_up_at,
+  nextFollowUpAt: row.next_follow_up_at,
+  registeredAt: row.registered_at,
+  updatedAt: row.updated_at,
 });
 
 export const toConsentRow = (row: ConsentRecord): ConsentRow => ({
