@@ -47,7 +47,25 @@ export type TransferCustomerOwnership = Message<
   }
 >;
 
-export type CustomerCommand = RegisterCustomer | UpdateCustomerProfile | TransferCustomerOwnership;
+/**
+ * Erasure, recorded after the customer's data key was destroyed (crypto-shredding): the stream
+ * stays, every sealed value in it reads as erased, and nothing may be added to it again.
+ */
+export type EraseCustomer = Message<
+  'EraseCustomer',
+  {
+    readonly customerId: string;
+    /** The privacy request that ordered it. */
+    readonly requestId: string;
+    /** The destroyed data key's id; undefined when the customer never had one. */
+    readonly keyId?: string;
+    readonly occurredAt: string;
+    readonly actorId: string;
+  }
+>;
+
+export type CustomerCommand =
+  RegisterCustomer | UpdateCustomerProfile | TransferCustomerOwnership | EraseCustomer;
 
 /** The grants and bases given with a registration, as consent commands; a purpose at most once. */
 export const registrationBases = (data: RegisterCustomer['data']): ConsentCommand[] => {

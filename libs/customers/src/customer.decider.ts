@@ -12,6 +12,7 @@ import {
 import type { Decider } from '@custodia/platform';
 import {
   type CustomerCommand,
+  type EraseCustomer,
   type RegisterCustomer,
   registrationBases,
   type TransferCustomerOwnership,
@@ -35,6 +36,8 @@ export type RegisteredCustomer = {
   readonly ownerId: string;
   readonly team: string;
   readonly registeredAt: string;
+  /** Set once the customer is erased: every later command is refused with CUSTOMER.ERASED. */
+  readonly erasedAt?: string;
 };
 
 export type CustomerState = {
@@ -71,6 +74,9 @@ export const evolveCustomer = (
         ...state,
         customer: { ...state.customer, ownerId: event.data.ownerId, team: event.data.team },
       };
+    case 'CustomerErased':
+      if (!state.customer) return state;
+      return { ...state, customer: { ...state.customer, erasedAt: event.data.erasedAt } };
     case 'ConsentGranted':
     case 'ConsentWithdrawn':
     case 'LawfulBasisRecorded':
@@ -179,6 +185,30 @@ export const createCustomerDecider = (
     ];
   };
 
+  const erase = (data: EraseCustomer['data'], state: CustomerState): CustomerEvent[] => {
+    if (state.customer?.erasedAt !== undefined && state.customer.customerId === data.customerId) {
+      return []; // a retry of the same erasure
+    }
+    const customer = requireCustomer(state, data.customerId);
+    checkIds({ actorId: data.actorId });
+    checkTime(data.occurredAt);
+    if (typeof data.requestId !== 'string' || data.requestId === '') {
+      throw new CustomerError('CUSTOMER.FIELD_INVALID', 'requestId: required', 'requestId');
+    }
+    return [
+      {
+        type: 'CustomerErased',
+        data: {
+          customerId: customer.customerId,
+          requestId: data.requestId,
+          ...(data.keyId === undefined ? {} : { keyId: data.keyId }),
+          erasedAt: data.occurredAt,
+          actorId: data.actorId,
+        },
+      },
+    ];
+  };
+
   return {
     initialState: initialCustomerState,
     evolve: evolveCustomer,
@@ -186,6 +216,8 @@ export const createCustomerDecider = (
       switch (command.type) {
         case 'RegisterCustomer':
           return register(command.data, state);
+        case 'EraseCustomer':
+          return erase(command.data, state);
         case 'UpdateCustomerProfile':
           return update(command.data, state);
         case 'TransferCustomerOwnership':
@@ -206,6 +238,9 @@ export const createCustomerDecider = (
 const requireCustomer = (state: CustomerState, customerId: unknown): RegisteredCustomer => {
   if (!state.customer) {
     throw new CustomerError('CUSTOMER.NOT_FOUND', 'customerId: no such customer', 'customerId');
+  }
+  if (state.customer.erasedAt !== undefined) {
+    throw new CustomerError('CUSTOMER.ERASED', 'customerId: the customer was erased', 'customerId');
   }
   if (customerId !== state.customer.customerId) {
     throw new CustomerError(

@@ -1,6 +1,8 @@
 export type CustomerErrorCode =
   | 'CUSTOMER.ALREADY_REGISTERED'
   | 'CUSTOMER.NOT_FOUND'
+  /** Erased (crypto-shredded): gone for good; nothing may be added for the customer again. */
+  | 'CUSTOMER.ERASED'
   /** A profile key that is not a customer field: it would be stored unclassified. */
   | 'CUSTOMER.FIELD_UNKNOWN'
   | 'CUSTOMER.FIELD_REQUIRED'

@@ -37,7 +37,20 @@ export type CustomerOwnerChanged = Message<
   }
 >;
 
-export type CustomerEvent = CustomerRegistered | CustomerProfileUpdated | CustomerOwnerChanged;
+/** The customer was erased: holds ids and times only, never a personal value. */
+export type CustomerErased = Message<
+  'CustomerErased',
+  {
+    readonly customerId: string;
+    readonly requestId: string;
+    readonly keyId?: string;
+    readonly erasedAt: string;
+    readonly actorId: string;
+  }
+>;
+
+export type CustomerEvent =
+  CustomerRegistered | CustomerProfileUpdated | CustomerOwnerChanged | CustomerErased;
 
 /** Everything the customer decider folds: its own events and the consents in the same stream. */
 export type CustomerAggregateEvent = CustomerEvent | ConsentEvent;
@@ -46,6 +59,7 @@ export const customerEventTypes: readonly CustomerEvent['type'][] = [
   'CustomerRegistered',
   'CustomerProfileUpdated',
   'CustomerOwnerChanged',
+  'CustomerErased',
 ];
 
 export const isCustomerEvent = (event: { readonly type: string }): event is CustomerEvent =>

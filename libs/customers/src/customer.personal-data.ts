@@ -10,4 +10,5 @@ export const customerPersonalData: PersonalFieldsMap<CustomerEvent['type']> = {
   CustomerRegistered: { subject: 'customerId', fields: personalProfileFields },
   CustomerProfileUpdated: { subject: 'customerId', fields: personalProfileFields },
   CustomerOwnerChanged: { subject: 'customerId', fields: [] },
+  CustomerErased: { subject: 'customerId', fields: [] },
 };

@@ -31,6 +31,17 @@ const refusalOf = (command: FollowUpCommand, history = consented): Error => {
 };
 
 describe(createFollowUpDecider.name, () => {
+  it('refuses a follow-up for an erased customer, consent or not', () => {
+    const erased: CustomerStreamEvent = {
+      type: 'CustomerErased',
+      data: { customerId: CUSTOMER_ID, requestId: 'request-1', erasedAt: T1, actorId: 'dpo-1' },
+    };
+    spec
+      .given([...consented, erased])
+      .when(aLogFollowUp())
+      .thenThrows('FOLLOW_UP.CUSTOMER_ERASED');
+  });
+
   it('logs a follow-up under an active consent, with every part', () => {
     const full = {
       nextStep: '发送报价单\n并约见面',

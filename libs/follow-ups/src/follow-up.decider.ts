@@ -17,12 +17,15 @@ import { checkContent, invalid, partsUsed } from './follow-up-content';
 /** What logging a follow-up needs to know of the customer's stream. */
 export type FollowUpState = {
   readonly customerId: string | undefined;
+  /** Erased customers take no follow-up again. */
+  readonly erased: boolean;
   readonly consent: ConsentState;
   readonly loggedIds: ReadonlySet<string>;
 };
 
 export const initialFollowUpState = (): FollowUpState => ({
   customerId: undefined,
+  erased: false,
   consent: initialConsentState(),
   loggedIds: new Set(),
 });
@@ -37,6 +40,8 @@ export const evolveFollowUps = (
     case 'CustomerProfileUpdated':
     case 'CustomerOwnerChanged':
       return state;
+    case 'CustomerErased':
+      return { ...state, erased: true };
     case 'ConsentGranted':
     case 'ConsentWithdrawn':
     case 'LawfulBasisRecorded':
@@ -84,6 +89,13 @@ const logFollowUp = (
   }
   if (data.customerId !== state.customerId) {
     throw invalid('customerId', "does not name this stream's customer");
+  }
+  if (state.erased) {
+    throw new FollowUpError(
+      'FOLLOW_UP.CUSTOMER_ERASED',
+      'customerId: the customer was erased',
+      'customerId',
+    );
   }
   for (const field of ['followUpId', 'actorId'] as const) {
     const value: unknown = data[field];

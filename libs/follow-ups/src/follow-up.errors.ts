@@ -1,5 +1,6 @@
 export type FollowUpErrorCode =
   | 'FOLLOW_UP.CUSTOMER_NOT_FOUND'
+  | 'FOLLOW_UP.CUSTOMER_ERASED'
   | 'FOLLOW_UP.ALREADY_LOGGED'
   | 'FOLLOW_UP.PURPOSE_UNKNOWN'
   /** No active consent (or other lawful basis) for the purpose at the time of the interaction. */

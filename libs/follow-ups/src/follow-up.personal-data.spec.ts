@@ -24,6 +24,7 @@ describe('customerStreamPersonalData', () => {
     expect(Object.keys(customerStreamPersonalData).sort()).toEqual([
       'ConsentGranted',
       'ConsentWithdrawn',
+      'CustomerErased',
       'CustomerOwnerChanged',
       'CustomerProfileUpdated',
       'CustomerRegistered',

@@ -6,7 +6,7 @@ import type { ProblemInit } from './problem-details';
 
 type Code = ConsentErrorCode | CustomerErrorCode | FollowUpErrorCode;
 
-// 400: the request is malformed; 404: no such customer; 409: the stream's state refuses it;
+// 400: the request is malformed; 404: no such customer; 410: erased; 409: the stream's state refuses it;
 // 422: well-formed, but the law (purpose, consent, notice) does not allow it.
 const STATUS: Readonly<Record<Code, number>> = {
   'CONSENT.CATALOG_INVALID': 500,
@@ -20,6 +20,7 @@ const STATUS: Readonly<Record<Code, number>> = {
   'CONSENT.FIELD_INVALID': 400,
   'CUSTOMER.ALREADY_REGISTERED': 409,
   'CUSTOMER.NOT_FOUND': 404,
+  'CUSTOMER.ERASED': 410,
   'CUSTOMER.FIELD_UNKNOWN': 400,
   'CUSTOMER.FIELD_REQUIRED': 400,
   'CUSTOMER.FIELD_INVALID': 400,
@@ -27,6 +28,7 @@ const STATUS: Readonly<Record<Code, number>> = {
   'CUSTOMER.SEPARATE_CONSENT_REQUIRED': 422,
   'CUSTOMER.PURPOSE_REPEATED': 400,
   'FOLLOW_UP.CUSTOMER_NOT_FOUND': 404,
+  'FOLLOW_UP.CUSTOMER_ERASED': 410,
   'FOLLOW_UP.ALREADY_LOGGED': 409,
   'FOLLOW_UP.PURPOSE_UNKNOWN': 422,
   'FOLLOW_UP.PURPOSE_NOT_ACTIVE': 422,
