@@ -123,11 +123,13 @@ describe('access read models under the ProjectionRunner', () => {
       'access_customer_consents',
       'access_customer_directory',
       'access_customer_finance',
+      'access_customer_statistics',
       'access_follow_ups',
+      'access_statistics_owners',
     ]);
     for (let i = 0; i < accessMigrations.length; i += 1) await dataSource.undoLastMigration();
     expect(await accessTables()).toEqual([]);
     await dataSource.runMigrations();
-    expect(await accessTables()).toHaveLength(4);
+    expect(await accessTables()).toHaveLength(6);
   });
 });

@@ -3,6 +3,7 @@ import type { BlindIndex } from './blind-index';
 import { customerConsentsProjection } from './customer-consents/customer-consents.projection';
 import { customerDirectoryProjection } from './customer-directory/customer-directory.projection';
 import { customerFinanceProjection } from './customer-finance/customer-finance.projection';
+import { customerStatisticsProjection } from './customer-statistics/customer-statistics.projection';
 import { followUpTimelineProjection } from './follow-up-timeline/follow-up-timeline.projection';
 
 /** Every access read model's projection; the directory needs the blind index key. */
@@ -11,4 +12,5 @@ export const accessProjections = (blindIndex: BlindIndex): Projection[] => [
   customerConsentsProjection,
   followUpTimelineProjection,
   customerFinanceProjection,
+  customerStatisticsProjection,
 ];

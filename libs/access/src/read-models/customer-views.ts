@@ -26,6 +26,13 @@ export type DirectoryRow = {
   readonly nextFollowUpAt: string | null;
   readonly registeredAt: string;
   readonly updatedAt: string;
+  /**
+   * The customer was erased: a tombstone with ids, owner and team only (every masked value,
+   * the company, the bases and the blind indexes are gone). Reads answer 410; never listed.
+   */
+  readonly erased: boolean;
+  /** When the erasure took effect (ISO-8601), null unless erased. */
+  readonly erasedAt: string | null;
 };
 
 export type DirectoryFilter = {
@@ -91,7 +98,10 @@ export type FinanceRow = {
 /** The read side's queries over the access read models (projections of the customer streams). */
 export type CustomerViews = {
   directoryEntry(customerId: string): Promise<DirectoryRow | undefined>;
-  /** Ordered by customer id; `cursor` is the opaque `nextCursor` of the previous page. */
+  /**
+   * Ordered by customer id; `cursor` is the opaque `nextCursor` of the previous page. Erased
+   * customers are never listed (`directoryEntry` returns their tombstone).
+   */
   listDirectory(
     filter: DirectoryFilter,
     cursor: string | undefined,

@@ -100,6 +100,8 @@ describe(PostgresCustomerViews.name, () => {
       nextFollowUpAt: searched.nextFollowUpAt,
       registeredAt: '2026-01-02T03:04:05.000Z',
       updatedAt: expect.any(String) as string,
+      erased: false,
+      erasedAt: null,
     });
     expect(await sut.directoryEntry(randomUUID())).toBeUndefined();
     expect(await sut.directoryEntry('not-a-uuid')).toBeUndefined();

@@ -115,7 +115,8 @@ export class PostgresCustomerViews implements CustomerViews {
 
     const parameters: unknown[] = [];
     const bind = (value: unknown): string => `$${parameters.push(value)}`;
-    const where: string[] = [];
+    // Erased customers are tombstones: never listed, whatever the filter.
+    const where: string[] = ['NOT erased'];
     if (filter.ownerId !== undefined) where.push(`owner_id = ${bind(filter.ownerId)}`);
     if (filter.team !== undefined) where.push(`team = ${bind(filter.team)}`);
     if (from !== null) where.push(`next_follow_up_at >= ${bind(from)}::timestamptz`);

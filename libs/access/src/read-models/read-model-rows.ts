@@ -22,6 +22,8 @@ export type DirectoryRecord = {
   next_follow_up_at: string | null;
   registered_at: string;
   updated_at: string;
+  erased: boolean;
+  erased_at: string | null;
 };
 
 export type ConsentRecord = {
@@ -70,7 +72,7 @@ const isoText = (column: string): string =>
 export const DIRECTORY_COLUMNS = `customer_id, owner_id, team, name_masked, phone_masked,
   email_masked, wechat_masked, address_masked, id_number_masked, income_band, company,
   active_bases, ${isoText('last_follow_up_at')}, ${isoText('next_follow_up_at')},
-  ${isoText('registered_at')}, ${isoText('updated_at')}`;
+  ${isoText('registered_at')}, ${isoText('updated_at')}, erased, ${isoText('erased_at')}`;
 
 export const FOLLOW_UP_COLUMNS = `follow_up_id, customer_id, purpose, channel, occurred_at,
   recorded_at, next_follow_up_at, products, quote, order_status, actor_id, event_id, has_summary,
@@ -103,6 +105,8 @@ export const toDirectoryRow = (row: DirectoryRecord): DirectoryRow => ({
   nextFollowUpAt: row.next_follow_up_at,
   registeredAt: row.registered_at,
   updatedAt: row.updated_at,
+  erased: row.erased,
+  erasedAt: row.erased_at,
 });
 
 export const toConsentRow = (row: ConsentRecord): ConsentRow => ({

@@ -1,4 +1,5 @@
 import { type ConsentEvent, consentEventTypes } from '@custodia/consent';
+import type { CustomerErased } from '@custodia/customers';
 import type { RecordedEvent } from '@custodia/event-store';
 import type { Projection } from '@custodia/read-store';
 import type { EntityManager } from 'typeorm';
@@ -19,7 +20,11 @@ const CLOSE = `
   UPDATE access_customer_consents SET status = $3, until = $4
    WHERE customer_id = $1 AND purpose = $2`;
 
-const statementFor = (event: ConsentEvent): Statement => {
+const statementFor = (event: ConsentEvent | CustomerErased): Statement => {
+  if (event.type === 'CustomerErased') {
+    // Nothing of an erased customer stays: not even which purposes they consented to.
+    return [`DELETE FROM access_customer_consents WHERE customer_id = $1`, [event.data.customerId]];
+  }
   const { customerId, purpose } = event.data;
   switch (event.type) {
     case 'ConsentGranted': {
@@ -47,10 +52,11 @@ const statementFor = (event: ConsentEvent): Statement => {
 /** Each customer's consents and other lawful bases per purpose, with their history's last state. */
 export const customerConsentsProjection: Projection = {
   name: 'customer-consents',
-  version: 1,
-  handles: consentEventTypes,
+  // 2: an erased customer's rows are deleted.
+  version: 2,
+  handles: [...consentEventTypes, 'CustomerErased'],
   async apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
-    await manager.query(...statementFor(event as unknown as ConsentEvent));
+    await manager.query(...statementFor(event as unknown as ConsentEvent | CustomerErased));
   },
   async reset(manager: EntityManager): Promise<void> {
     await manager.query(`TRUNCATE access_customer_consents`);

@@ -111,6 +111,21 @@ const profileUpdate = (
   ];
 };
 
+/**
+ * The tombstone of an erased customer: owner and team stay (a read is scoped before it answers
+ * 410), every masked value, the company and both blind indexes go, and so do the bases (no
+ * purpose covers an erased customer) and the next follow-up (nothing is due any more).
+ */
+const erasure = (customerId: string, erasedAt: string, at: Date): Statement => [
+  `UPDATE access_customer_directory
+      SET name_masked = NULL, phone_masked = NULL, email_masked = NULL, wechat_masked = NULL,
+          address_masked = NULL, id_number_masked = NULL, income_band = NULL, company = NULL,
+          phone_bidx = NULL, email_bidx = NULL, active_bases = '[]'::jsonb,
+          next_follow_up_at = NULL, erased = true, erased_at = $2, updated_at = $3
+    WHERE customer_id = $1`,
+  [customerId, erasedAt, at],
+];
+
 const statementFor = (
   event: CustomerStreamEvent,
   at: Date,
@@ -143,6 +158,8 @@ const statementFor = (
     case 'LawfulBasisRecorded':
     case 'LawfulBasisEnded':
       return consentStatement(event, at);
+    case 'CustomerErased':
+      return erasure(event.data.customerId, event.data.erasedAt, at);
     case 'FollowUpLogged':
       // The latest interaction (by when it happened) sets the next follow-up date; a follow-up
       // logged late about an earlier interaction does not override it.
@@ -168,6 +185,7 @@ export const CUSTOMER_DIRECTORY_EVENT_TYPES: readonly CustomerStreamEvent['type'
   'CustomerRegistered',
   'CustomerProfileUpdated',
   'CustomerOwnerChanged',
+  'CustomerErased',
   'ConsentGranted',
   'ConsentWithdrawn',
   'LawfulBasisRecorded',
@@ -181,7 +199,8 @@ export const CUSTOMER_DIRECTORY_EVENT_TYPES: readonly CustomerStreamEvent['type'
  */
 export const customerDirectoryProjection = (blindIndex: BlindIndex): Projection => ({
   name: 'customer-directory',
-  version: 1,
+  // 2: erased customers become tombstones.
+  version: 2,
   handles: CUSTOMER_DIRECTORY_EVENT_TYPES,
   async apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
     const statement = statementFor(

@@ -47,6 +47,12 @@ const statementFor = (event: CustomerStreamEvent, at: Date): Statement | undefin
         [event.data.customerId, products, quote, orderStatus, at],
       ];
     }
+    case 'CustomerErased':
+      // Finance keeps nothing of an erased customer; the anonymised statistics keep the counts.
+      return [
+        `DELETE FROM access_customer_finance WHERE customer_id = $1`,
+        [event.data.customerId],
+      ];
     case 'ConsentGranted':
     case 'ConsentWithdrawn':
     case 'LawfulBasisRecorded':
@@ -59,13 +65,15 @@ export const CUSTOMER_FINANCE_EVENT_TYPES: readonly CustomerStreamEvent['type'][
   'CustomerRegistered',
   'CustomerProfileUpdated',
   'CustomerOwnerChanged',
+  'CustomerErased',
   'FollowUpLogged',
 ];
 
 /** What finance sees: owner, team, company, products, quote, order status; no contact detail. */
 export const customerFinanceProjection: Projection = {
   name: 'customer-finance',
-  version: 1,
+  // 2: an erased customer's row is deleted.
+  version: 2,
   handles: CUSTOMER_FINANCE_EVENT_TYPES,
   async apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
     const statement = statementFor(event as unknown as CustomerStreamEvent, event.recordedAt);

@@ -1,3 +1,4 @@
+import type { CustomerErased } from '@custodia/customers';
 import type { RecordedEvent } from '@custodia/event-store';
 import { type FollowUpLogged, followUpEventTypes } from '@custodia/follow-ups';
 import type { Projection } from '@custodia/read-store';
@@ -10,10 +11,21 @@ import { isPresentText, jsonValue, plainValue } from '../event-values';
  */
 export const followUpTimelineProjection: Projection = {
   name: 'follow-up-timeline',
-  version: 1,
-  handles: followUpEventTypes,
+  // 2: an erased customer's follow-ups keep their rows (no personal value) but no notes.
+  version: 2,
+  handles: [...followUpEventTypes, 'CustomerErased'],
   async apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
-    const { data } = event as unknown as FollowUpLogged;
+    const message = event as unknown as FollowUpLogged | CustomerErased;
+    if (message.type === 'CustomerErased') {
+      // The sealed notes read as erased from now on: say so before anyone tries to open them.
+      await manager.query(
+        `UPDATE access_follow_ups SET has_summary = false, has_next_step = false
+          WHERE customer_id = $1`,
+        [message.data.customerId],
+      );
+      return;
+    }
+    const { data } = message;
     await manager.query(
       `INSERT INTO access_follow_ups
          (follow_up_id, customer_id, purpose, channel, occurred_at, recorded_at, next_follow_up_at,
