@@ -1,13 +1,19 @@
 import { newId } from '@custodia/platform';
 import { CryptoShreddingError } from './crypto-shredding.errors';
 import { ERASED, type Erased } from './envelope';
-import type { KeyDestruction, KeyVault } from './key-vault';
+import {
+  type KeyAbsenceEvidence,
+  keyAbsenceEvidence,
+  type KeyDestruction,
+  type KeyVault,
+} from './key-vault';
 import { type DataKey, generateDataKey } from './master-key';
 
 /** The vault in process memory, for unit tests of code that appends through the encrypting store. */
 export class InMemoryKeyVault implements KeyVault {
   private readonly keys = new Map<string, DataKey>();
   private readonly erasures = new Map<string, Date>();
+  private readonly erasedKeyIds = new Map<string, string | null>();
   /** Lookups made, so tests can check that a page costs one. */
   lookups = 0;
 
@@ -44,7 +50,20 @@ export class InMemoryKeyVault implements KeyVault {
     const keyId = this.keys.get(subjectId)?.id;
     this.keys.delete(subjectId);
     this.erasures.set(subjectId, erasedAt);
+    if (before === undefined) this.erasedKeyIds.set(subjectId, keyId ?? null);
     return Promise.resolve({ subjectId, keyId, erasedAt, alreadyErased: before !== undefined });
+  }
+
+  keyAbsenceEvidence(subjectId: string): Promise<KeyAbsenceEvidence> {
+    return Promise.resolve().then(() =>
+      keyAbsenceEvidence({
+        subjectId,
+        keyId: this.erasedKeyIds.get(subjectId) ?? null,
+        checkedAt: this.now(),
+        dataKeyRows: this.keys.has(subjectId) ? 1 : 0,
+        erasureRecordedAt: this.erasures.get(subjectId),
+      }),
+    );
   }
 
   close(): Promise<void> {

@@ -30,3 +30,14 @@ export {
   PersonalDataRegistry,
 } from './personal-data.registry';
 export { PostgresKeyVault, type PostgresKeyVaultOptions } from './postgres-key-vault';
+export { type KeyAbsenceEvidence } from './key-vault';
+export { SIGNING_KEY_PURPOSE, type SigningKey, signingKeyFrom, signingKeyId } from './signing-key';
+export {
+  buildErasureCertificate,
+  canonicalJson,
+  type ErasureCertificate,
+  type ErasureCertificateInput,
+  type SignedErasureCertificate,
+  signErasureCertificate,
+  verifyErasureCertificate,
+} from './erasure-certificate';

@@ -59,3 +59,16 @@ export const DELETE_KEY = `DELETE FROM crypto_data_keys WHERE subject_id = $1 RE
 export const NOTIFY_ERASURE = `SELECT pg_notify('${ERASURE_CHANNEL}', $1)`;
 
 export const LISTEN_ERASURES = `LISTEN ${ERASURE_CHANNEL}`;
+
+export type KeyAbsenceRow = {
+  data_key_rows: number;
+  erased_at: Date | null;
+  key_id: string | null;
+};
+
+/** Key rows and the erasure record of one subject, read in one snapshot. */
+export const KEY_ABSENCE = `
+  SELECT (SELECT count(*)::int FROM crypto_data_keys WHERE subject_id = $1) AS data_key_rows,
+         erasure.erased_at, erasure.key_id::text
+  FROM (SELECT 1) AS one
+  LEFT JOIN crypto_erased_subjects AS erasure ON erasure.subject_id = $1`;

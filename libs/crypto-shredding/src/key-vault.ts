@@ -1,3 +1,4 @@
+import { CryptoShreddingError } from './crypto-shredding.errors';
 import type { DataKey } from './master-key';
 import type { Erased } from './envelope';
 
@@ -8,6 +9,20 @@ export type KeyDestruction = {
   readonly erasedAt: Date;
   /** The subject was erased before this call: nothing changed. */
   readonly alreadyErased: boolean;
+};
+
+/**
+ * What the vault's own tables say about an erased subject, for an erasure certificate: no data key
+ * row, and the time the erasure was recorded. Ids and times only, never key material.
+ */
+export type KeyAbsenceEvidence = {
+  readonly subjectId: string;
+  /** Id of the destroyed key, from the erasure record (null when the subject never had one). */
+  readonly keyId: string | null;
+  /** When the vault looked (the vault's clock, the one that dates erasures). */
+  readonly checkedAt: Date;
+  readonly dataKeyRows: 0;
+  readonly erasureRecordedAt: Date;
 };
 
 /**
@@ -25,8 +40,36 @@ export type KeyVault = {
    * erased and nothing can be encrypted for the subject again.
    */
   destroyKey(subjectId: string): Promise<KeyDestruction>;
+  /**
+   * Proof that the subject's key is gone: throws `CRYPTO.INVALID_DECLARATION` when no erasure is
+   * recorded, `CRYPTO.TAMPERED` when a key exists despite the erasure record (a restored backup
+   * that reconcile-keys has not cleaned yet).
+   */
+  keyAbsenceEvidence(subjectId: string): Promise<KeyAbsenceEvidence>;
   close(): Promise<void>;
 };
 
 /** Nest token of the application's key vault (the erasure use case injects it). */
 export const KEY_VAULT = Symbol('KEY_VAULT');
+
+/** The evidence, or the typed reason there is none. Shared by every vault. */
+export const keyAbsenceEvidence = (found: {
+  readonly subjectId: string;
+  readonly keyId: string | null;
+  readonly checkedAt: Date;
+  readonly dataKeyRows: number;
+  readonly erasureRecordedAt: Date | undefined;
+}): KeyAbsenceEvidence => {
+  const { subjectId, keyId, checkedAt, dataKeyRows, erasureRecordedAt } = found;
+  if (erasureRecordedAt === undefined)
+    throw new CryptoShreddingError(
+      'CRYPTO.INVALID_DECLARATION',
+      `no erasure is recorded for subject ${subjectId}: its key has not been destroyed`,
+    );
+  if (dataKeyRows !== 0)
+    throw new CryptoShreddingError(
+      'CRYPTO.TAMPERED',
+      `subject ${subjectId} is recorded as erased but still has a data key (restored backup? run reconcile-keys)`,
+    );
+  return { subjectId, keyId, checkedAt, dataKeyRows: 0, erasureRecordedAt };
+};

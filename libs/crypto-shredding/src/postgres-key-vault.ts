@@ -5,7 +5,12 @@ import { CryptoShreddingError } from './crypto-shredding.errors';
 import { ERASED, type Erased, isErased } from './envelope';
 import { ErasureListener } from './erasure-listener';
 import { KeyCache } from './key-cache';
-import type { KeyDestruction, KeyVault } from './key-vault';
+import {
+  type KeyAbsenceEvidence,
+  keyAbsenceEvidence,
+  type KeyDestruction,
+  type KeyVault,
+} from './key-vault';
 import * as sql from './key-vault.sql';
 import { masterKeyMismatch, registerMasterKey } from './master-key-registration';
 import { inTransaction } from './pg-transaction';
@@ -181,6 +186,19 @@ export class PostgresKeyVault implements KeyVault {
     });
     this.evict(subjectId); // at once here; other processes on the NOTIFY
     return result;
+  }
+
+  /** Asks the tables themselves (never the cache): no key row, and the erasure record. */
+  async keyAbsenceEvidence(subjectId: string): Promise<KeyAbsenceEvidence> {
+    this.assertOpen();
+    const { rows } = await this.pool.query<sql.KeyAbsenceRow>(sql.KEY_ABSENCE, [subjectId]);
+    return keyAbsenceEvidence({
+      subjectId,
+      keyId: rows[0].key_id,
+      checkedAt: this.clock.now(),
+      dataKeyRows: rows[0].data_key_rows,
+      erasureRecordedAt: rows[0].erased_at ?? undefined,
+    });
   }
 
   close(): Promise<void> {
