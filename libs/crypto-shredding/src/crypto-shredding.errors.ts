@@ -13,7 +13,9 @@ export type CryptoShreddingErrorCode =
   | 'CRYPTO.MASTER_KEY_MISMATCH'
   | 'CRYPTO.INVALID_MASTER_KEY'
   | 'CRYPTO.INVALID_DECLARATION'
-  | 'CRYPTO.VAULT_CLOSED';
+  | 'CRYPTO.VAULT_CLOSED'
+  /** Proof of erasure asked for a subject whose key still exists (or was never destroyed). */
+  | 'CRYPTO.KEY_NOT_DESTROYED';
 
 /**
  * The one error of the crypto-shredding library. Messages name the rule, the event id or the

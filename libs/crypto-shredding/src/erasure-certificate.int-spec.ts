@@ -40,12 +40,12 @@ describe(PostgresKeyVault.prototype.keyAbsenceEvidence.name, () => {
   it('refuses a subject that was never erased, with or without a key', async () => {
     const customerId = randomUUID();
     await expect(sut.keyAbsenceEvidence(customerId)).rejects.toMatchObject({
-      code: 'CRYPTO.INVALID_DECLARATION',
+      code: 'CRYPTO.KEY_NOT_DESTROYED',
     });
     await sut.keysForEncryption([customerId]);
     await expect(sut.keyAbsenceEvidence(customerId)).rejects.toMatchObject({
       name: 'CryptoShreddingError',
-      code: 'CRYPTO.INVALID_DECLARATION',
+      code: 'CRYPTO.KEY_NOT_DESTROYED',
     });
   });
 
@@ -97,7 +97,7 @@ describe(PostgresKeyVault.prototype.keyAbsenceEvidence.name, () => {
       [backup.subject_id, backup.key_id, backup.kek_id, backup.wrap_iv, backup.wrapped_key],
     );
     await expect(sut.keyAbsenceEvidence(customerId)).rejects.toMatchObject({
-      code: 'CRYPTO.TAMPERED',
+      code: 'CRYPTO.KEY_NOT_DESTROYED',
     });
   });
 });

@@ -197,7 +197,7 @@ describe(InMemoryKeyVault.prototype.keyAbsenceEvidence.name, () => {
     const customerId = randomUUID();
     const key = (await sut.keysForEncryption([customerId])).get(customerId);
     await expect(sut.keyAbsenceEvidence(customerId)).rejects.toMatchObject({
-      code: 'CRYPTO.INVALID_DECLARATION',
+      code: 'CRYPTO.KEY_NOT_DESTROYED',
     });
     await sut.destroyKey(customerId);
     now = new Date('2026-11-30T09:00:05.000Z');

@@ -41,9 +41,9 @@ export type KeyVault = {
    */
   destroyKey(subjectId: string): Promise<KeyDestruction>;
   /**
-   * Proof that the subject's key is gone: throws `CRYPTO.INVALID_DECLARATION` when no erasure is
-   * recorded, `CRYPTO.TAMPERED` when a key exists despite the erasure record (a restored backup
-   * that reconcile-keys has not cleaned yet).
+   * Proof that the subject's key is gone: throws `CRYPTO.KEY_NOT_DESTROYED` when no erasure is
+   * recorded, or when a key exists despite the erasure record (a restored backup that
+   * reconcile-keys has not cleaned yet).
    */
   keyAbsenceEvidence(subjectId: string): Promise<KeyAbsenceEvidence>;
   close(): Promise<void>;
@@ -63,12 +63,12 @@ export const keyAbsenceEvidence = (found: {
   const { subjectId, keyId, checkedAt, dataKeyRows, erasureRecordedAt } = found;
   if (erasureRecordedAt === undefined)
     throw new CryptoShreddingError(
-      'CRYPTO.INVALID_DECLARATION',
+      'CRYPTO.KEY_NOT_DESTROYED',
       `no erasure is recorded for subject ${subjectId}: its key has not been destroyed`,
     );
   if (dataKeyRows !== 0)
     throw new CryptoShreddingError(
-      'CRYPTO.TAMPERED',
+      'CRYPTO.KEY_NOT_DESTROYED',
       `subject ${subjectId} is recorded as erased but still has a data key (restored backup? run reconcile-keys)`,
     );
   return { subjectId, keyId, checkedAt, dataKeyRows: 0, erasureRecordedAt };
