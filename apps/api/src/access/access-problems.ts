@@ -33,3 +33,17 @@ export const customerNotFound = (): ProblemException =>
     detail: 'customerId: no such customer',
     code: 'CUSTOMER.NOT_FOUND',
   });
+
+/**
+ * The customer was erased (crypto-shredded): nothing of them can be read, revealed or exported
+ * any more. Only answered once the caller's scope covers the tombstone (otherwise 404).
+ */
+export const customerErased = (): ProblemException =>
+  new ProblemException({
+    status: 410,
+    slug: 'customer-erased',
+    title: 'Gone',
+    detail: 'customerId: the customer was erased',
+    code: 'CUSTOMER.ERASED',
+    errors: [{ field: 'customerId', rule: 'CUSTOMER.ERASED' }],
+  });

@@ -11,6 +11,7 @@ import {
   type DirectoryRow,
   type FieldDisclosure,
   fieldsFor,
+  mayAccessCustomer,
   purposeFor,
 } from '@custodia/access';
 import type { FieldName, PurposeCatalog } from '@custodia/consent';
@@ -22,7 +23,7 @@ import { CurrentActor } from '../auth/auth.decorators';
 import { PURPOSE_CATALOG } from '../customers/purpose-catalog.provider';
 import { ProblemException } from '../http/problem-details';
 import { AccessAudit } from './access-audit.service';
-import { customerNotFound, deniedProblem } from './access-problems';
+import { customerErased, customerNotFound, deniedProblem } from './access-problems';
 import { type CustomerView, presentCustomer } from './customer-presenter';
 import { DirectoryQueryDto, PageQueryDto } from './customer-reads.dto';
 import { DeclaredPurpose } from './declared-purpose.decorator';
@@ -213,6 +214,15 @@ export class CustomerReadsController {
     const row = await this.views.directoryEntry(customerId);
     if (row === undefined) throw customerNotFound();
     const ability = customerAbilityFor(actor);
+    if (row.erased) {
+      // Scope first, from the tombstone's owner and team: out of scope stays a 404 so erased
+      // ids cannot be probed either; in scope, 410 and nothing else (no value is left to show).
+      if (!mayAccessCustomer(ability, 'read', row)) {
+        await this.audit.denied({ actor, purpose, route }, 'read', customerId, 'OUT_OF_SCOPE');
+        throw deniedProblem('OUT_OF_SCOPE');
+      }
+      throw customerErased();
+    }
     let decision = this.decide(actor, ability, purpose, row);
     if (
       !decision.allowed &&

@@ -114,6 +114,7 @@ export class ExportController {
         100,
       );
       for (const row of page.items) {
+        if (row.erased) continue; // never listed; an erased customer is never exported either
         const decision = decideCustomerAccess(
           actor,
           ability,

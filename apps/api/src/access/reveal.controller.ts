@@ -23,7 +23,7 @@ import { CurrentActor } from '../auth/auth.decorators';
 import { PURPOSE_CATALOG } from '../customers/purpose-catalog.provider';
 import { ProblemException } from '../http/problem-details';
 import { AccessAudit } from './access-audit.service';
-import { customerNotFound, deniedProblem } from './access-problems';
+import { customerErased, customerNotFound, deniedProblem } from './access-problems';
 import { REVEAL_RATE_LIMITER, type RevealRateLimiter } from './reveal-rate-limiter';
 import { RevealDto } from './reveal.dto';
 
@@ -83,6 +83,14 @@ export class RevealController {
     if (row === undefined) throw customerNotFound();
     // Scope and purpose as for a read (out of scope stays a 404); revealing is a right of its own.
     const ability = customerAbilityFor(actor);
+    if (row.erased) {
+      // The tombstone keeps owner and team: scope decides 404 before the 410.
+      if (!mayAccessCustomer(ability, 'read', row)) {
+        await this.audit.denied(who, 'reveal', id, 'OUT_OF_SCOPE');
+        throw deniedProblem('OUT_OF_SCOPE');
+      }
+      throw customerErased();
+    }
     const decision = decideCustomerAccess(actor, ability, 'read', body.purpose, row, this.catalog);
     if (!decision.allowed) {
       await this.audit.denied(who, 'reveal', id, decision.reason);
@@ -122,8 +130,10 @@ export class RevealController {
         code: 'ACCESS.RATE_LIMITED',
       });
     }
-    const { profile, notes } = await this.currentRecord(id);
+    const { profile, notes, erased: erasedInLog } = await this.currentRecord(id);
     if (profile === undefined) throw customerNotFound();
+    // The log is ahead of the directory right after an erasure: it decides too.
+    if (erasedInLog) throw customerErased();
     const values: Partial<Record<FieldName, unknown>> = {};
     const erased: FieldName[] = [];
     for (const field of fields) {
@@ -148,6 +158,7 @@ export class RevealController {
   private async currentRecord(customerId: string): Promise<{
     profile: Record<string, unknown> | undefined;
     notes: RevealedNote[];
+    erased: boolean;
   }> {
     const events = await this.store.readStream(customerStreamId(customerId));
     const messages: { readonly type: string; readonly data: object }[] = events;
@@ -162,6 +173,10 @@ export class RevealController {
           ...(data.nextStep === undefined ? {} : { nextStep: data.nextStep }),
         };
       });
-    return { profile: state.customer?.profile, notes };
+    return {
+      profile: state.customer?.profile,
+      notes,
+      erased: state.customer?.erasedAt !== undefined,
+    };
   }
 }
