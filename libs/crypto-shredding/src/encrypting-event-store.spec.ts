@@ -134,6 +134,14 @@ describe(EncryptingEventStore.name, () => {
     expect(await inner.readAll()).toEqual([]);
   });
 
+  it('stores an event without personal values for an erased subject, asking for no key', async () => {
+    await vault.destroyKey(customerId);
+    const idsOnly = { type: 'CustomerRegistered', data: { customerId, company: '某某科技' } };
+    await sut.append('a', [idsOnly]);
+    const [stored] = await inner.readAll();
+    expect(stored?.data).toEqual(idsOnly.data);
+  });
+
   it('refuses an event of a registered type that does not name its subject', async () => {
     const event = registeredEvent(customerId);
     const append = sut.append('a', [{ ...event, data: { ...event.data, customerId: '' } }]);

@@ -13,6 +13,7 @@ import type {
 import { newId } from '@custodia/platform';
 import { DecryptingSubscription } from './decrypting-subscription';
 import {
+  hasPersonalValue,
   type IdentifiedEvent,
   isSealed,
   openEvent,
@@ -64,7 +65,9 @@ export class EncryptingEventStore implements EventStore {
     const subjects = new Map<IdentifiedEvent, string>();
     for (const event of identified) {
       const declaration = this.options.registry.get(event.type);
-      if (declaration) subjects.set(event, subjectOf(declaration, event));
+      if (declaration && hasPersonalValue(declaration, event)) {
+        subjects.set(event, subjectOf(declaration, event));
+      }
     }
     if (subjects.size === 0) return this.inner.append(streamId, identified, options);
     const keys = await this.options.vault.keysForEncryption([...new Set(subjects.values())]);

@@ -41,6 +41,26 @@ export const sealEvent = (
   return { ...event, data };
 };
 
+/**
+ * Whether the event carries a value in any personal field: only then does it need its subject's
+ * key. An event without one (say, the completion of a request about an erased customer) is
+ * stored as it is, and never asks for a key that may be gone.
+ */
+export const hasPersonalValue = (
+  declaration: RegisteredEventType,
+  event: { readonly data: Record<string, unknown> },
+): boolean => {
+  if (!isRecord(event.data)) return false;
+  let found = false;
+  for (const path of declaration.fields) {
+    mapFieldPath(event.data, path, (value) => {
+      found = true;
+      return value;
+    });
+  }
+  return found;
+};
+
 /** Whether any personal field of a stored event is an envelope (needs its subject's key). */
 export const isSealed = (declaration: RegisteredEventType, event: RecordedEvent): boolean => {
   if (!isRecord(event.data)) return false;
