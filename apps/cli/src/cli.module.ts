@@ -9,11 +9,17 @@ import {
   StorageModule,
 } from '@custodia/runtime';
 import { RebuildCommand } from './commands/rebuild.command';
+import { ReconcileKeysCommand } from './commands/reconcile-keys.command';
 import { RotateMasterKeyCommand } from './commands/rotate-master-key.command';
 import { TokenCommand } from './commands/token.command';
 
 /** Every command, one file each under commands/. Add new ones here. */
-export const COMMANDS = [RebuildCommand, RotateMasterKeyCommand, TokenCommand];
+export const COMMANDS = [
+  RebuildCommand,
+  ReconcileKeysCommand,
+  RotateMasterKeyCommand,
+  TokenCommand,
+];
 
 const STORAGE_TOKENS = [
   DATABASE_HANDLE,

@@ -1,4 +1,4 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
@@ -19,11 +19,13 @@ import { StorageLifecycle } from './storage.lifecycle';
 import { createPersonalDataRegistry } from './personal-data';
 import { createAlertProcessor } from './alert-processor.factory';
 import { createBlindIndex } from './blind-index.factory';
+import { type KeyReconciliation, reconcileErasedKeys } from './reconcile-keys';
 import {
   ALERT_PROCESSOR,
   BLIND_INDEX,
   DATA_SOURCE,
   DATABASE_HANDLE,
+  KEY_RECONCILIATION,
   PROJECTION_RUNNER,
   RUN_PROJECTOR,
 } from './storage.tokens';
@@ -35,6 +37,9 @@ export type StorageOptions = {
   /** Start the projection runner when the app starts (PROJECTOR=inline, or the projector app). */
   readonly runProjector: boolean;
 };
+
+/** What the start-up reconciliation did; empty when a test replaced the event store. */
+export type StartupReconciliation = { result?: KeyReconciliation };
 
 /** Data source (migrated), event store and projection runner: shared by API, projector and CLI. */
 @Module({})
@@ -52,12 +57,48 @@ export class StorageModule {
         },
         // Every context's declarations, in every process (see personal-data.ts).
         { provide: PERSONAL_DATA_REGISTRY, useFactory: createPersonalDataRegistry },
+        { provide: KEY_RECONCILIATION, useFactory: (): StartupReconciliation => ({}) },
         {
           provide: EVENT_STORE,
           // After DATA_SOURCE: the migrations that create the events and key tables have run.
-          inject: [CONFIG, METRICS_REGISTRY, PERSONAL_DATA_REGISTRY, DATA_SOURCE],
-          useFactory: (config: Config, metrics: Registry, personalData: PersonalDataRegistry) =>
-            createEventStore(config, options.database, { metrics, personalData }),
+          inject: [
+            CONFIG,
+            METRICS_REGISTRY,
+            PERSONAL_DATA_REGISTRY,
+            KEY_RECONCILIATION,
+            DATA_SOURCE,
+          ],
+          useFactory: async (
+            config: Config,
+            metrics: Registry,
+            personalData: PersonalDataRegistry,
+            startup: StartupReconciliation,
+          ): Promise<EventStore> => {
+            const store = await createEventStore(config, options.database, {
+              metrics,
+              personalData,
+            });
+            // Backup safety, before anything can decrypt: the store (and the vault, which comes
+            // from it) is handed to no other provider until every customer erased in the log has
+            // lost its key again, so a restored copy of the key table cannot bring one back. Here
+            // rather than in onApplicationBootstrap: Nest builds a provider only once its
+            // dependencies are resolved, so no onModuleInit, projection runner, command or HTTP
+            // route (the server listens after init) can hold the store before this has finished.
+            try {
+              startup.result = await reconcileErasedKeys({ store, vault: store.keyVault });
+            } catch (error) {
+              await store.close().catch(() => undefined);
+              throw error;
+            }
+            const { keysDestroyed, erasuresRecorded } = startup.result;
+            if (keysDestroyed > 0 || erasuresRecorded > 0) {
+              new Logger('KeyReconciliation').warn(
+                `Destroyed ${keysDestroyed} data keys of erased customers (a restored backup?); ` +
+                  `${erasuresRecorded} erasure records written again`,
+              );
+            }
+            return store;
+          },
         },
         {
           provide: KEY_VAULT,
@@ -110,6 +151,7 @@ export class StorageModule {
         DATABASE_HANDLE,
         DATA_SOURCE,
         EVENT_STORE,
+        KEY_RECONCILIATION,
         KEY_VAULT,
         PERSONAL_DATA_REGISTRY,
         PROJECTION_RUNNER,

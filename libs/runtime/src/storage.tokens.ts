@@ -9,3 +9,8 @@ export const RUN_PROJECTOR = Symbol('RUN_PROJECTOR');
 export const BLIND_INDEX = Symbol('BLIND_INDEX');
 /** The anomaly rules over the access log (runs where the projections run). */
 export const ALERT_PROCESSOR = Symbol('ALERT_PROCESSOR');
+/**
+ * `StartupReconciliation`: what the start-up run of `reconcileErasedKeys` destroyed, before the
+ * EVENT_STORE was handed to anyone.
+ */
+export const KEY_RECONCILIATION = Symbol('KEY_RECONCILIATION');
