@@ -50,8 +50,7 @@ export {
 } from './legal-hold.handlers';
 export { PrivacyModule, type PrivacyModuleOptions } from './privacy.module';
 export { privacyMigrations } from './privacy.migrations';
-export { privacyRequestsProjection } from './read-models/privacy-requests/privacy-requests.projection';
-export { legalHoldsProjection } from './read-models/legal-holds/legal-holds.projection';
+export { privacyProjection } from './read-models/privacy.projection';
 export {
   listPrivacyRequests,
   type ListPrivacyRequestsOptions,

@@ -1,10 +1,7 @@
-import type { RecordedEvent } from '@custodia/event-store';
-import type { Projection } from '@custodia/read-store';
-import type { EntityManager } from 'typeorm';
-import { PRIVACY_REQUEST_EVENT_TYPES, type PrivacyRequestEvent } from '../../privacy.events';
+import type { PrivacyRequestEvent } from '../../privacy.events';
 
 /** One statement on `privacy_requests` per event; free text (note, reasons) is never copied. */
-const statementFor = (event: PrivacyRequestEvent): [string, unknown[]] => {
+export const privacyRequestStatement = (event: PrivacyRequestEvent): [string, unknown[]] => {
   const id = event.data.requestId;
   switch (event.type) {
     case 'PrivacyRequestReceived': {
@@ -44,18 +41,4 @@ const statementFor = (event: PrivacyRequestEvent): [string, unknown[]] => {
         [id, event.data.completedAt],
       ];
   }
-};
-
-/** The DPO's list of privacy requests: state, deadline, holds. */
-export const privacyRequestsProjection: Projection = {
-  name: 'privacy-requests',
-  version: 1,
-  handles: PRIVACY_REQUEST_EVENT_TYPES,
-  async apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
-    const [sql, parameters] = statementFor(event as unknown as PrivacyRequestEvent);
-    await manager.query(sql, parameters);
-  },
-  async reset(manager: EntityManager): Promise<void> {
-    await manager.query(`TRUNCATE privacy_requests`);
-  },
 };
