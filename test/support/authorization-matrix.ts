@@ -78,6 +78,18 @@ export const NO_CUSTOMER_DATA: Readonly<Record<string, string>> = {
   'POST /v1/users/:id/offboarding': 'staff offboarding notice',
   'POST /v1/users/:id/offboard': 'staff offboarding (ends access)',
   'GET /v1/users/:id/access-report': 'what a user accessed: counts and customer ids only',
+  // Privacy requests and legal holds (DPO only, 403 for every other role, tested in
+  // privacy-requests.e2e-spec.ts): ids, codes, states and dates; notes and reasons are written
+  // (sealed under the customer's key) but never read back.
+  'POST /v1/privacy-requests': 'privacy request intake: ids, type, regime, due date',
+  'GET /v1/privacy-requests': 'privacy requests: ids, states and dates, no notes or reasons',
+  'GET /v1/privacy-requests/:id': 'one privacy request: ids, state, dates, outcome ids',
+  'POST /v1/privacy-requests/:id/verify': 'privacy request state change',
+  'POST /v1/privacy-requests/:id/start': 'privacy request state change',
+  'POST /v1/privacy-requests/:id/extend': 'privacy request deadline; the reason is not read back',
+  'POST /v1/privacy-requests/:id/reject': 'privacy request state; the reason is not read back',
+  'POST /v1/customers/:id/legal-holds': 'legal hold placed: answers its id only',
+  'DELETE /v1/legal-holds/:id': 'legal hold lifted: no body',
 };
 
 const seen = (shown: Partial<FieldViews>): FieldViews => ({

@@ -12,6 +12,7 @@ import { HealthController } from './health/health.controller';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { createValidationPipe } from './http/validation.pipe';
 import { MetricsController } from './metrics/metrics.controller';
+import { PrivacyHttpModule } from './privacy/privacy-http.module';
 import { StorageModule } from '@custodia/runtime';
 import { UsersModule } from './users/users.module';
 
@@ -50,6 +51,7 @@ export class AppModule {
         UsersModule.register(config),
         CustomersModule,
         AccessModule,
+        PrivacyHttpModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [

@@ -6,6 +6,7 @@ import {
 import { cryptoShreddingMigrations } from '@custodia/crypto-shredding';
 import { eventStoreMigrations } from '@custodia/event-store';
 import { identityMigrations } from '@custodia/identity';
+import { privacyMigrations } from '@custodia/privacy';
 import {
   createReadStoreDataSource,
   readStoreEntities,
@@ -35,6 +36,7 @@ export const openDataSource = async (url: string, applicationName: string): Prom
       ...accessAlertMigrations,
       ...accessTimelineMigrations,
       IdempotencyKeys1796400000000,
+      ...privacyMigrations,
     ],
   });
   await dataSource.initialize();

@@ -1,6 +1,7 @@
 import { accessPersonalData } from '@custodia/access';
 import { PersonalDataRegistry } from '@custodia/crypto-shredding';
 import { customerStreamPersonalData } from '@custodia/follow-ups';
+import { privacyPersonalData } from '@custodia/privacy';
 
 /**
  * Every event type with personal fields, registered before any process (API, projector, CLI)
@@ -10,4 +11,5 @@ import { customerStreamPersonalData } from '@custodia/follow-ups';
 export const createPersonalDataRegistry = (): PersonalDataRegistry =>
   new PersonalDataRegistry()
     .registerAll(customerStreamPersonalData)
-    .registerAll(accessPersonalData);
+    .registerAll(accessPersonalData)
+    .registerAll(privacyPersonalData);
