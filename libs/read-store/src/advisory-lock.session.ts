@@ -21,6 +21,8 @@ export const advisoryLockKey = (projection: string): string =>
  */
 export class AdvisoryLockSession {
   private runner: QueryRunner | undefined;
+  /** The connection being opened: concurrent first `tryLock`s wait for the same one. */
+  private connecting: Promise<QueryRunner> | undefined;
   private readonly held = new Set<string>();
   private heartbeat: NodeJS.Timeout | undefined;
 
@@ -75,12 +77,18 @@ export class AdvisoryLockSession {
 
   private async connection(): Promise<QueryRunner> {
     if (this.runner && this.alive()) return this.runner;
-    this.held.clear(); // a dead session took its locks with it
-    const runner = this.dataSource.createQueryRunner('master');
-    await runner.connect();
-    this.runner = runner;
-    this.startHeartbeat();
-    return runner;
+    // Concurrent first tryLocks share one connection instead of each taking (and leaking) one.
+    this.connecting ??= (async () => {
+      this.held.clear(); // a dead session took its locks with it
+      const runner = this.dataSource.createQueryRunner('master');
+      await runner.connect();
+      this.runner = runner;
+      this.startHeartbeat();
+      return runner;
+    })().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
   }
 
   /** Notices a connection that died quietly, so standby instances are not blocked for long. */
