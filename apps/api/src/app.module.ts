@@ -10,6 +10,7 @@ import { AuthModule } from './auth/auth.module';
 import { CustomersModule } from './customers/customers.module';
 import { HealthController } from './health/health.controller';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { ErasureModule } from './erasure/erasure.module';
 import { createValidationPipe } from './http/validation.pipe';
 import { MetricsController } from './metrics/metrics.controller';
 import { PrivacyHttpModule } from './privacy/privacy-http.module';
@@ -52,6 +53,7 @@ export class AppModule {
         CustomersModule,
         AccessModule,
         PrivacyHttpModule,
+        ErasureModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [

@@ -5,6 +5,7 @@ import {
   type BlindIndex,
 } from '@custodia/access';
 import { userDirectoryProjection } from '@custodia/identity';
+import { privacyProjection } from '@custodia/privacy';
 import { type Projection, streamSummaryProjection } from '@custodia/read-store';
 
 /** What some read models need: the blind index key of the customer directory's lookups. */
@@ -17,4 +18,5 @@ export const allProjections = ({ blindIndex }: ProjectionDependencies): readonly
   ...accessProjections(blindIndex),
   accessAlertsProjection,
   accessTimelineProjection,
+  privacyProjection,
 ];

@@ -46,5 +46,6 @@ const REVEALS_PER_HOUR_UNDER_NOTICE = 5;
       useValue: new RevealRateLimiter(REVEALS_PER_HOUR, REVEALS_PER_HOUR_UNDER_NOTICE),
     },
   ],
+  exports: [AccessAudit],
 })
 export class AccessModule {}

@@ -26,6 +26,6 @@ import { WithdrawConsentHandler } from './withdraw-consent.handler';
     WithdrawConsentHandler,
     LogFollowUpHandler,
   ],
-  exports: [purposeCatalogProvider],
+  exports: [purposeCatalogProvider, CustomerStreamRepository],
 })
 export class CustomersModule {}

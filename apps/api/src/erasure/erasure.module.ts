@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { KEY_VAULT, type KeyVault, signingKeyFrom } from '@custodia/crypto-shredding';
+import { AccessModule } from '../access/access.module';
+import { CustomersModule } from '../customers/customers.module';
+import { PrivacyHttpModule } from '../privacy/privacy-http.module';
+import { AccessCopy } from './access-copy';
+import { ErasureController } from './erasure.controller';
+import { ErasureExecutor, SIGNING_KEY } from './erasure.executor';
+
+/** Executing privacy requests: erasure with its signed certificate, and access copies. */
+@Module({
+  imports: [AccessModule, CustomersModule, PrivacyHttpModule],
+  controllers: [ErasureController],
+  providers: [
+    ErasureExecutor,
+    AccessCopy,
+    {
+      provide: SIGNING_KEY,
+      inject: [KEY_VAULT],
+      useFactory: (vault: KeyVault) => signingKeyFrom(vault),
+    },
+  ],
+})
+export class ErasureModule {}
