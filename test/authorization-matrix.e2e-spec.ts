@@ -10,6 +10,7 @@ import {
   type MatrixRole,
   type MatrixRow,
   NATURAL_PURPOSE,
+  DPO_ONLY,
   NO_CUSTOMER_DATA,
   type Relation,
 } from './support/authorization-matrix';
@@ -318,13 +319,27 @@ describe('authorization matrix', () => {
   it('classifies every /v1 route: in the matrix or listed as carrying no customer data', async () => {
     const served = await servedRoutes(sut);
     const v1 = served.filter((route) => route.split(' ')[1]?.startsWith('/v1/'));
-    const classified = new Set<string>([...MATRIX_ROUTES, ...Object.keys(NO_CUSTOMER_DATA)]);
+    const classified = new Set<string>([
+      ...MATRIX_ROUTES,
+      ...Object.keys(NO_CUSTOMER_DATA),
+      ...Object.keys(DPO_ONLY),
+    ]);
     expect(v1.filter((route) => !classified.has(route))).toEqual([]);
     // And the lists name only routes that exist (a renamed route must not linger).
     expect([...classified].filter((route) => !v1.includes(route))).toEqual([]);
     // Every route of the matrix has a row per role and relation.
     for (const route of MATRIX_ROUTES) {
       expect(MATRIX.filter((row) => row.route === route)).toHaveLength(12);
+    }
+  });
+
+  it.each(Object.keys(DPO_ONLY))('%s answers 403 to every role but the DPO', async (route) => {
+    const [method, template] = route.split(' ') as [string, string];
+    const path = template.replace(':id', '00000000-0000-7000-8000-000000000000');
+    for (const role of ['sales', 'sales_manager', 'finance', 'auditor', 'admin'] as const) {
+      const call = method === 'GET' ? http().get(path) : http().post(path);
+      const res = await call.auth(tokens[role], { type: 'bearer' });
+      expect([role, res.status]).toEqual([role, 403]);
     }
   });
 

@@ -92,6 +92,17 @@ export const NO_CUSTOMER_DATA: Readonly<Record<string, string>> = {
   'DELETE /v1/legal-holds/:id': 'legal hold lifted: no body',
 };
 
+/**
+ * Routes that DO carry customer data but belong to the DPO alone (403 for every other role,
+ * checked below; the DPO's answers are tested in erasure.e2e-spec.ts): carrying out a privacy
+ * request gives the person their own data (the access copy, recorded as an access).
+ */
+export const DPO_ONLY: Readonly<Record<string, string>> = {
+  'POST /v1/privacy-requests/:id/execute':
+    'erasure (ids), access copy (the person’s own data, recorded as an access), correction',
+  'GET /v1/privacy-requests/:id/certificate': 'the signed erasure certificate: ids and times',
+};
+
 const seen = (shown: Partial<FieldViews>): FieldViews => ({
   name: 'hidden',
   phone: 'hidden',
