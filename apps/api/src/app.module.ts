@@ -14,6 +14,7 @@ import { ErasureModule } from './erasure/erasure.module';
 import { createValidationPipe } from './http/validation.pipe';
 import { MetricsController } from './metrics/metrics.controller';
 import { PrivacyHttpModule } from './privacy/privacy-http.module';
+import { RetentionModule } from './privacy-retention/retention.module';
 import { StorageModule } from '@custodia/runtime';
 import { UsersModule } from './users/users.module';
 
@@ -54,6 +55,7 @@ export class AppModule {
         AccessModule,
         PrivacyHttpModule,
         ErasureModule,
+        RetentionModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [

@@ -58,3 +58,9 @@ export {
   type PrivacyRequestSummary,
 } from './read-models/privacy-requests/privacy-requests.query';
 export { findHoldOwner } from './read-models/legal-holds/legal-holds.query';
+export {
+  type RetentionBasis,
+  retentionDue,
+  type RetentionSubject,
+  type RetentionVerdict,
+} from './retention';
