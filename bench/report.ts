@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 /** A goal on the row's value (absolute) or on value / reference (relative). */
 export type Goal = {
   readonly on: 'value' | 'ratio';
-  readonly op: '>=' | '<';
+  readonly op: '>=' | '<=' | '<';
   readonly target: number;
 };
 
@@ -36,7 +36,9 @@ export const row = (
       ? null
       : goal.op === '>='
         ? measured >= goal.target
-        : measured < goal.target;
+        : goal.op === '<='
+          ? measured <= goal.target
+          : measured < goal.target;
   return { name, value, unit, reference, ratio, goal, pass };
 };
 
@@ -80,7 +82,7 @@ const format = (value: number | null, digits?: number): string => {
 };
 
 const goalText = (goal: Goal | null): string =>
-  goal === null ? '' : `${goal.on} ${goal.op === '>=' ? '≥' : '<'} ${goal.target}`;
+  goal === null ? '' : `${goal.on} ${{ '>=': '≥', '<=': '≤', '<': '<' }[goal.op]} ${goal.target}`;
 
 const passText = (pass: boolean | null): string => (pass === null ? '' : pass ? 'PASS' : 'FAIL');
 

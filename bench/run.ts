@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { accessBenchmark, type AccessSettings } from './access.bench';
 import { appendBenchmarks, type AppendSettings } from './append.bench';
 import { commandsBenchmark, type CommandSettings } from './commands.bench';
+import { erasureBenchmark, type ErasureSettings } from './erasure.bench';
 import { openBenchDatabase, serverInfo } from './bench-database';
 import { benchEvent, payloadBytes } from './payload';
 import { readAllBenchmark, seedLog, type ReadAllSettings } from './read-all.bench';
@@ -18,7 +19,7 @@ import { subscriptionBenchmark, type SubscriptionSettings } from './subscription
 const quick = process.env.BENCH_QUICK === '1';
 
 /** BENCH_ONLY=append,commands runs only those groups; such a partial run writes no results file. */
-const GROUPS = ['append', 'readAll', 'subscription', 'commands', 'access'] as const;
+const GROUPS = ['append', 'readAll', 'subscription', 'commands', 'access', 'erasure'] as const;
 type Group = (typeof GROUPS)[number];
 const only = (process.env.BENCH_ONLY ?? '')
   .split(',')
@@ -66,6 +67,13 @@ const settings = {
     samples: quick ? 60 : 300,
     warmupSamples: quick ? 10 : 50,
   } satisfies AccessSettings,
+  erasure: {
+    samples: quick ? 6 : 40,
+    warmupSamples: quick ? 2 : 4,
+    sizes: [10, 10_000],
+    appendBatch: 500,
+    prepareConcurrency: 4,
+  } satisfies ErasureSettings,
 };
 
 const RESULTS = join(__dirname, '..', '..', 'bench', 'results', 'latest.json');
@@ -91,6 +99,7 @@ const main = async (): Promise<void> => {
     if (runs('commands'))
       rows.push(...(await commandsBenchmark(db.url, settings.commands, progress)));
     if (runs('access')) rows.push(...(await accessBenchmark(db.url, settings.access, progress)));
+    if (runs('erasure')) rows.push(...(await erasureBenchmark(db.url, settings.erasure, progress)));
 
     const results = {
       machine: machineInfo(info.pg, info.settings),
