@@ -22,11 +22,9 @@ export const storeCertificate = async (
   signed: SignedErasureCertificate,
 ): Promise<SignedErasureCertificate> => {
   try {
-    await store.append(
-      certificateStreamId(requestId),
-      [{ type: ISSUED, data: signed }],
-      { expectedRevision: 'no_stream' },
-    );
+    await store.append(certificateStreamId(requestId), [{ type: ISSUED, data: signed }], {
+      expectedRevision: 'no_stream',
+    });
     return signed;
   } catch (error) {
     if (!(error instanceof WrongExpectedRevision)) throw error;

@@ -41,7 +41,7 @@ export class ErasureExecutor {
     private readonly privacy: PrivacyRequests,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(KEY_VAULT) private readonly vault: KeyVault,
-    @Inject(SIGNING_KEY) private readonly signingKey: SigningKey,
+    @Inject(SIGNING_KEY) private readonly signingKey: () => Promise<SigningKey>,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -62,6 +62,9 @@ export class ErasureExecutor {
         code: 'PRIVACY.DEFERRED',
       });
     }
+    // Deferred under holds that are gone now (lifted or expired): it goes on.
+    if (request.state === 'deferred')
+      await this.privacy.resumeRequest(request.requestId, metadata());
     await this.privacy.startRequest(request.requestId, metadata());
 
     const keys = await this.vault.keysForDecryption([request.customerId]);
@@ -82,7 +85,7 @@ export class ErasureExecutor {
         keyAbsent: evidence,
         issuedAt: this.clock.now(),
       }),
-      this.signingKey,
+      await this.signingKey(),
     );
     const stored = await storeCertificate(this.store, request.requestId, signed);
     await this.privacy.completeRequest(
