@@ -119,6 +119,8 @@ describe('privacy requests executed: erasure, access copy, correction', () => {
       keyAbsent: { dataKeyRows: 0 },
     });
     expect(verifyErasureCertificate(certificate, certificate.publicKeyPem)).toBe(true);
+    // PRINT_CERTIFICATE=1 shows one, e.g. for a closing note.
+    if (process.env.PRINT_CERTIFICATE === '1') console.log(JSON.stringify(certificate, null, 2));
     const tampered = {
       ...certificate,
       certificate: { ...certificate.certificate, customerId: keptId },
