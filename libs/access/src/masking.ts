@@ -77,19 +77,23 @@ const maskFreeText = (): string => '***';
 /** The masked form of `value` of `field`; business fields are not personal and stay as they are. */
 export const maskField = (field: FieldName, value: unknown): unknown => {
   if (value === null || value === undefined) return value;
+  // A personal text field holding anything but text (an erased marker, a stray object) has no
+  // safe partial form.
+  const text = typeof value === 'string' ? value : typeof value === 'number' ? `${value}` : '';
+  const masked = (mask: (text: string) => string): string => (text === '' ? '***' : mask(text));
   switch (field) {
     case 'name':
-      return maskName(String(value));
+      return masked(maskName);
     case 'phone':
-      return maskMobile(String(value));
+      return masked(maskMobile);
     case 'email':
-      return maskEmail(String(value));
+      return masked(maskEmail);
     case 'wechat':
-      return maskWechat(String(value));
+      return masked(maskWechat);
     case 'address':
-      return maskAddress(String(value));
+      return masked(maskAddress);
     case 'idNumber':
-      return maskIdNumber(String(value));
+      return masked(maskIdNumber);
     case 'income':
       return typeof value === 'number' ? maskIncome(value) : '***';
     case 'followUpNotes':

@@ -90,8 +90,7 @@ export class ProjectionWorker {
         if (next.wait === 'events') {
           const woken = await this.wakeSignal.wait(settings.pollIntervalMs, signal);
           if (woken && settings.coalesceMs > 0) await sleep(settings.coalesceMs, signal);
-        }
-        else if (next.wait === 'lock') await sleep(settings.lockRetryMs, signal);
+        } else if (next.wait === 'lock') await sleep(settings.lockRetryMs, signal);
         else if (next.wait === 'backoff') await sleep(next.ms, signal);
       }
     } finally {
