@@ -32,12 +32,14 @@ describe(AdvisoryLockSession.name, () => {
     expect(locked.every(Boolean)).toBe(true);
     const [{ n }] = await dataSource.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM pg_locks
-        WHERE locktype = 'advisory' AND pid <> pg_backend_pid() AND granted`,
+        WHERE locktype = 'advisory' AND pid <> pg_backend_pid() AND granted
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
     );
     expect(n).toBe(names.length);
     const [{ sessions }] = await dataSource.query<{ sessions: number }[]>(
       `SELECT count(DISTINCT pid)::int AS sessions FROM pg_locks
-        WHERE locktype = 'advisory' AND granted`,
+        WHERE locktype = 'advisory' AND granted
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
     );
     expect(sessions).toBe(1);
     await sut.close();

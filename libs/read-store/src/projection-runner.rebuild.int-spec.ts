@@ -99,7 +99,9 @@ describe(`${ProjectionRunner.name} rebuilds`, () => {
     expect(await summaries()).toEqual(incremental);
     expect(await checkpointRow(dataSource, 'stream-summary')).toMatchObject({ events_applied: 50 });
     const locks: { count: number }[] = await dataSource.query(
-      `SELECT count(*)::int AS count FROM pg_locks WHERE locktype = 'advisory'`,
+      // This suite's database only: other suites run projections on the same server.
+      `SELECT count(*)::int AS count FROM pg_locks WHERE locktype = 'advisory'
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
     );
     expect(locks[0].count).toBe(0); // the CLI released its lock when done
   });
