@@ -9,7 +9,6 @@ import {
   Query,
   Res,
   StreamableFile,
-  UseInterceptors,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -20,7 +19,7 @@ import type { SignedErasureCertificate } from '@custodia/crypto-shredding';
 import { EVENT_STORE, type EventStore } from '@custodia/event-store';
 import type { Actor } from '@custodia/identity';
 import { CLOCK, type Clock } from '@custodia/platform';
-import { type PrivacyRequest, PrivacyRequests } from '@custodia/privacy';
+import { PrivacyError, type PrivacyRequest, PrivacyRequests } from '@custodia/privacy';
 import { Inject } from '@nestjs/common';
 import { AccessAudit } from '../access/access-audit.service';
 import { csvLine } from '../access/csv';
@@ -29,7 +28,6 @@ import { CustomerStreamRepository } from '../customers/customer-stream.repositor
 import { UpdateCustomerDto } from '../customers/customers.dto';
 import { ProblemException, RequestValidationException } from '../http/problem-details';
 import { PrivacyIdPipe } from '../privacy/privacy-id.pipes';
-import { PrivacyProblemsInterceptor } from '../privacy/privacy-problems.interceptor';
 import {
   type AccessPackage,
   AccessCopy,
@@ -75,7 +73,6 @@ const route = 'POST /v1/privacy-requests/:id/execute';
 @ApiTags('privacy')
 @ApiBearerAuth()
 @Roles('dpo')
-@UseInterceptors(PrivacyProblemsInterceptor)
 @Controller('privacy-requests')
 export class ErasureController {
   constructor(
@@ -148,13 +145,7 @@ export class ErasureController {
   private async requestOf(id: string): Promise<PrivacyRequest> {
     const request = await this.privacy.getRequest(id);
     if (request === undefined) {
-      throw new ProblemException({
-        status: 404,
-        slug: 'privacy-request-not-found',
-        title: 'Not Found',
-        detail: 'id: no such privacy request',
-        code: 'PRIVACY.REQUEST_NOT_FOUND',
-      });
+      throw new PrivacyError('PRIVACY.REQUEST_NOT_FOUND', 'id: no such privacy request', 'id');
     }
     return request;
   }

@@ -10,6 +10,7 @@ import type { Response } from 'express';
 import { EventStoreError } from '@custodia/event-store';
 import { currentContext, newId } from '@custodia/platform';
 import { accessQueryProblem } from '../access/access-query.problems';
+import { privacyProblem } from '../privacy/privacy.problems';
 import { customerStreamProblem } from './customer-stream.problems';
 import {
   PROBLEM_CONTENT_TYPE,
@@ -87,7 +88,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         return { type: problemType(slug), ...rest, instance };
       }
     }
-    const domain = customerStreamProblem(exception) ?? accessQueryProblem(exception);
+    const domain =
+      customerStreamProblem(exception) ??
+      accessQueryProblem(exception) ??
+      privacyProblem(exception);
     if (domain !== undefined) {
       const { slug, ...rest } = domain;
       return { type: problemType(slug), ...rest, instance };

@@ -25,7 +25,6 @@ import { commandMetadata } from '../auth/actor-context';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { IdempotencyInterceptor } from '../http/idempotency.interceptor';
 import { CustomerIdPipe, PrivacyIdPipe } from './privacy-id.pipes';
-import { PrivacyProblemsInterceptor } from './privacy-problems.interceptor';
 import { LegalHoldIdResponse, PlaceLegalHoldDto } from './privacy.dto';
 
 /** Legal holds: while one applies, a customer's erasure is deferred. DPO only. */
@@ -34,7 +33,7 @@ import { LegalHoldIdResponse, PlaceLegalHoldDto } from './privacy.dto';
 @ApiUnauthorizedResponse({ description: 'Missing or invalid token, or the user has left' })
 @ApiForbiddenResponse({ description: 'Only the data protection officer (`dpo`)' })
 @Roles('dpo')
-@UseInterceptors(PrivacyProblemsInterceptor, IdempotencyInterceptor)
+@UseInterceptors(IdempotencyInterceptor)
 @Controller()
 export class LegalHoldsController {
   constructor(

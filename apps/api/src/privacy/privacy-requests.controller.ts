@@ -37,7 +37,6 @@ import { commandMetadata } from '../auth/actor-context';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { IdempotencyInterceptor } from '../http/idempotency.interceptor';
 import { PrivacyIdPipe } from './privacy-id.pipes';
-import { PrivacyProblemsInterceptor } from './privacy-problems.interceptor';
 import {
   CreatedPrivacyRequestResponse,
   CreatePrivacyRequestDto,
@@ -59,7 +58,7 @@ const DEFAULT_LIMIT = 50;
 @ApiUnauthorizedResponse({ description: 'Missing or invalid token, or the user has left' })
 @ApiForbiddenResponse({ description: 'Only the data protection officer (`dpo`)' })
 @Roles('dpo')
-@UseInterceptors(PrivacyProblemsInterceptor, IdempotencyInterceptor)
+@UseInterceptors(IdempotencyInterceptor)
 @Controller('privacy-requests')
 export class PrivacyRequestsController {
   constructor(
