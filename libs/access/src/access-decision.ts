@@ -98,12 +98,20 @@ export const decideCustomerAccess = (
   purposeId: string,
   customer: CustomerAccessFacts,
   catalog: PurposeCatalog,
+  /**
+   * `requireCoverage: false` for what says whether a purpose is covered (the consents
+   * themselves): role and scope still apply, and no field is returned without a basis.
+   */
+  options: { readonly requireCoverage?: boolean } = {},
 ): AccessDecision => {
   const found = purposeFor(actor, purposeId, catalog);
   if ('reason' in found) return deny(found.reason);
   if (!mayAccessCustomer(ability, action, customer)) return deny('OUT_OF_SCOPE');
   const basis = customer.activeBases.find((active) => active.purpose === purposeId);
-  if (basis === undefined && !found.purpose.everyCustomer) return deny('PURPOSE_NOT_COVERED');
+  if (basis === undefined && !found.purpose.everyCustomer) {
+    if (options.requireCoverage !== false) return deny('PURPOSE_NOT_COVERED');
+    return { allowed: true, purpose: found.purpose, fields: new Map() };
+  }
   return {
     allowed: true,
     purpose: found.purpose,

@@ -223,14 +223,7 @@ export class CustomerReadsController {
       }
       throw customerErased();
     }
-    let decision = this.decide(actor, ability, purpose, row);
-    if (
-      !decision.allowed &&
-      decision.reason === 'PURPOSE_NOT_COVERED' &&
-      !options.requireCoverage
-    ) {
-      decision = this.decide(actor, ability, purpose, row, true);
-    }
+    const decision = this.decide(actor, ability, purpose, row, options);
     if (!decision.allowed) {
       await this.audit.denied({ actor, purpose, route }, 'read', customerId, decision.reason);
       throw deniedProblem(decision.reason);
@@ -243,15 +236,9 @@ export class CustomerReadsController {
     ability: CustomerAbility,
     purpose: string,
     row: DirectoryRow,
-    ignoreCoverage = false,
+    options: { requireCoverage: boolean } = { requireCoverage: true },
   ): AccessDecision {
-    const facts = ignoreCoverage
-      ? {
-          ...row,
-          activeBases: [{ purpose, lawfulBasis: 'consent' as const, separate: false }],
-        }
-      : row;
-    return decideCustomerAccess(actor, ability, 'read', purpose, facts, this.catalog);
+    return decideCustomerAccess(actor, ability, 'read', purpose, row, this.catalog, options);
   }
 
   /** The notes of the customer's follow-ups, opened from the log (erased ones stay erased). */
