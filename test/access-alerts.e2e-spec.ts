@@ -4,6 +4,7 @@ import { aMobile, createTestDatabase, type TestDatabase } from '@custodia/testin
 import { tokenFor } from './support/identity-tokens';
 import { registerUsers, ROLE_USERS } from './support/identity-users';
 import { createTestApp } from './support/test-app';
+import { eventually } from './support/eventually';
 
 const ADMIN = 'root';
 const FOLLOWUP = { purpose: 'sales_followup', noticeVersion: 'general-2025-06', channel: 'web' };
@@ -20,17 +21,6 @@ describe('access alerts and offboarding notice limits', () => {
   const alerts = async (token: string): Promise<Alert[]> => {
     const res = await http().get('/v1/alerts').auth(token, { type: 'bearer' }).expect(200);
     return (res.body as { alerts: Alert[] }).alerts;
-  };
-  const eventually = async (probe: () => Promise<void>): Promise<void> => {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      try {
-        return await probe();
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
   };
 
   beforeAll(async () => {

@@ -6,22 +6,11 @@ import { aMobile, createTestDatabase, type TestDatabase } from '@custodia/testin
 import { tokenFor } from './support/identity-tokens';
 import { registerUsers, ROLE_USERS } from './support/identity-users';
 import { createTestApp } from './support/test-app';
+import { eventually } from './support/eventually';
 
 const PROBLEM = /^application\/problem\+json/;
 const ADMIN = 'root';
 const FOLLOWUP = { purpose: 'sales_followup', noticeVersion: 'general-2025-06', channel: 'web' };
-
-const eventually = async <T>(probe: () => Promise<T>, timeoutMs = 10_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await probe();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-};
 
 describe('access: reads, reveal, export', () => {
   let db: TestDatabase;

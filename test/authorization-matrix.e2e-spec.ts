@@ -17,6 +17,7 @@ import {
 import { tokenFor } from './support/identity-tokens';
 import { registerUsers, ROLE_USERS, type TestUser } from './support/identity-users';
 import { createTestApp } from './support/test-app';
+import { eventually } from './support/eventually';
 
 const ADMIN = 'root';
 const NOTICE = 'general-2025-06';
@@ -158,18 +159,6 @@ const csvCells = (line: string): string[] => {
   }
   cells.push(cell);
   return cells;
-};
-
-const eventually = async <T>(probe: () => Promise<T>, timeoutMs = 15_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await probe();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
 };
 
 /** Every METHOD /path the app serves, from Express's router and the OpenAPI document. */

@@ -11,22 +11,10 @@ import { ReconcileKeysCommand } from '../apps/cli/src/commands/reconcile-keys.co
 import { tokenFor } from './support/identity-tokens';
 import { registerUsers, ROLE_USERS } from './support/identity-users';
 import { createTestApp } from './support/test-app';
+import { eventually } from './support/eventually';
 
 const ADMIN = 'root';
 const FOLLOWUP = { purpose: 'sales_followup', noticeVersion: 'general-2025-06', channel: 'web' };
-
-const eventually = async (probe: () => Promise<unknown>, timeoutMs = 15_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await probe();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-};
 
 describe('backup safety: a restored key table does not bring an erased customer back', () => {
   let db: TestDatabase;

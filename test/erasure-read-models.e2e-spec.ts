@@ -21,6 +21,7 @@ import { aMobile, anIdNumber, createTestDatabase, type TestDatabase } from '@cus
 import { tokenFor } from './support/identity-tokens';
 import { registerUsers, ROLE_USERS } from './support/identity-users';
 import { createTestApp } from './support/test-app';
+import { eventually } from './support/eventually';
 
 const ADMIN = 'root';
 const PROBLEM = /^application\/problem\+json/;
@@ -41,18 +42,6 @@ const profileFor = (n: number, tag: string, region: string) => ({
   address: `上海市鬯${'雀'.repeat(n + 1)}区金丝雀路${tag}弄`,
   idNumber: anIdNumber({ region, sequence: String(100 + n) }),
 });
-
-const eventually = async <T>(probe: () => Promise<T>, timeoutMs = 15_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await probe();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-};
 
 describe('erasure: every read model forgets the customer', () => {
   let db: TestDatabase;

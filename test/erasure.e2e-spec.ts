@@ -12,22 +12,11 @@ import { aMobile, createTestDatabase, type TestDatabase } from '@custodia/testin
 import { tokenFor } from './support/identity-tokens';
 import { registerUsers, ROLE_USERS } from './support/identity-users';
 import { createTestApp } from './support/test-app';
+import { eventually } from './support/eventually';
 
 const ADMIN = 'root';
 const FOLLOWUP = { purpose: 'sales_followup', noticeVersion: 'general-2025-06', channel: 'web' };
 const PROBLEM = /^application\/problem\+json/;
-
-const eventually = async (probe: () => Promise<void>, timeoutMs = 10_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await probe();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-};
 
 describe('privacy requests executed: erasure, access copy, correction', () => {
   let db: TestDatabase;

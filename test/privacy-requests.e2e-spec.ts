@@ -7,6 +7,7 @@ import { aMobile, createTestDatabase, type TestDatabase } from '@custodia/testin
 import { tokenFor } from './support/identity-tokens';
 import { registerUsers, ROLE_USERS } from './support/identity-users';
 import { createTestApp } from './support/test-app';
+import { eventually } from './support/eventually';
 
 const PROBLEM = /^application\/problem\+json/;
 const ADMIN = 'root';
@@ -14,18 +15,6 @@ const FOLLOWUP = { purpose: 'sales_followup', noticeVersion: 'general-2025-06', 
 const DAY = 86_400_000;
 const NOTE = 'Requester 王小明 called from 13800138000';
 const REASON = 'Waiting for the archive of 王小明';
-
-const eventually = async <T>(probe: () => Promise<T>, timeoutMs = 10_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await probe();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-};
 
 type Body = Record<string, unknown>;
 type Listed = { items: Body[]; next: string | null };

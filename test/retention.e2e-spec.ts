@@ -8,23 +8,12 @@ import { RetentionSweeper } from '../apps/api/src/privacy-retention/retention.sw
 import { tokenFor } from './support/identity-tokens';
 import { registerUsers, ROLE_USERS } from './support/identity-users';
 import { createTestApp } from './support/test-app';
+import { eventually } from './support/eventually';
 
 const ADMIN = 'root';
 // sales_followup keeps data for P2Y in config/purposes.json.
 const FOLLOWUP = { purpose: 'sales_followup', noticeVersion: 'general-2025-06', channel: 'web' };
 const DAY = 86_400_000;
-
-const eventually = async (probe: () => Promise<void>, timeoutMs = 10_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await probe();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-};
 
 type Listed = { items: Record<string, unknown>[] };
 
