@@ -78,6 +78,13 @@ export type ReadAllOptions = {
   readonly from?: Position;
   readonly maxCount?: number;
   readonly filter?: AllFilter;
+  /**
+   * Every committed event, including those still held back behind an older open transaction.
+   * For one-shot scans that keep no checkpoint (reconcile-keys at boot must not miss an erasure
+   * because some unrelated transaction is open). Not for paging a projection: a transaction that
+   * commits late may land behind a position already passed. Stores without gaps ignore it.
+   */
+  readonly committed?: boolean;
 };
 
 export type SubscribeOptions = {

@@ -62,6 +62,7 @@ export class BootstrapAdminService {
         from,
         maxCount: PAGE,
         filter: { eventTypes: USER_EVENT_TYPES, streamPrefixes: [USER_STREAM_PREFIX] },
+        committed: true, // a one-shot scan: an unrelated open transaction must not hide a user
       });
       for (const event of page) {
         const before = states.get(event.streamId) ?? userDecider.initialState();

@@ -119,6 +119,10 @@ describe(reconcileErasedKeys.name, () => {
     const all = [restoredFully, restoredKeyOnly, erasedOnly, kept];
     for (const customerId of all) await register(sut, customerId);
     await pool.query(`CREATE TABLE keys_backup AS SELECT * FROM crypto_data_keys`);
+    // Some transaction open on the server while the process boots: every erasure below commits
+    // behind it, so a gap-safe read of the log would not see them yet.
+    const openTransaction = await pool.connect();
+    await openTransaction.query(`BEGIN; SELECT pg_current_xact_id()`);
     for (const customerId of [restoredFully, restoredKeyOnly, erasedOnly]) {
       await erase(sut, customerId);
     }
@@ -142,6 +146,9 @@ describe(reconcileErasedKeys.name, () => {
       pageSize: 2, // three CustomerErased events: two pages and an empty one
       onProgress: (done, total) => progress.push([done, total]),
     });
+
+    await openTransaction.query('ROLLBACK');
+    openTransaction.release();
 
     expect(result).toEqual({ erasedCustomers: 3, keysDestroyed: 2, erasuresRecorded: 1 });
     expect(progress.at(-1)).toEqual([3, 3]);

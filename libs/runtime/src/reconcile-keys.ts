@@ -41,6 +41,9 @@ export const reconcileErasedKeys = async ({
       ...(from === undefined ? {} : { from }),
       maxCount: pageSize,
       filter: { eventTypes: ['CustomerErased'] },
+      // Not only what is past the oldest open transaction on the server: one open anywhere
+      // (another database on the same server too) must not hide an erasure at boot.
+      committed: true,
     });
     if (page.length === 0) break;
     for (const event of page) {

@@ -171,6 +171,24 @@ export const subscriptionCases = ({ fixture, harness }: ContractContext): void =
       },
     );
 
+    gapIt(
+      `readAll({ committed: true }) sees events held back by an open append${suffix}`,
+      async () => {
+        const { namespace, filter, start } = await scope();
+        const transaction = await holdOpen(`${namespace}-Customer-1`, [event('Held')]);
+        const behind = event('Behind');
+        try {
+          await sut().append(`${namespace}-Customer-2`, [behind]);
+          expect(ids(await sut().readAll({ from: start, filter }))).toEqual([]);
+          expect(ids(await sut().readAll({ from: start, filter, committed: true }))).toEqual([
+            behind.id,
+          ]);
+        } finally {
+          await transaction.rollback();
+        }
+      },
+    );
+
     gapIt(`moves on when an open append rolls back${suffix}`, async () => {
       const { namespace, filter, start } = await scope();
       const sub = collect(sut().subscribeToAll({ from: start, filter }));

@@ -71,16 +71,20 @@ export const READ_STREAM_BACKWARDS = `
   WHERE stream_id = $1 AND revision <= $2
   ORDER BY revision DESC LIMIT $3`;
 
-/** Shared by READ_ALL and READ_ALL_WITH_HELD_BACK; parameters are described there. */
-const READ_ALL_PAGE = `
+/** Only transactions older than every running one: nothing can still commit behind them. */
+const GAP_SAFE = `transaction_id < pg_snapshot_xmin(pg_current_snapshot())`;
+
+/** Shared by the READ_ALL variants; parameters are described at READ_ALL. */
+const readAllPage = (visible: string) => `
   FROM events
   WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
-    AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+    AND ${visible}
     AND ($3::text[] IS NULL OR type = ANY ($3::text[]))
     AND ($4::text[] IS NULL OR stream_id LIKE ANY ($4::text[]))
   -- Qualified: the bare names would sort by the text output columns (99 after 100).
   ORDER BY events.transaction_id, events.global_position
   LIMIT $5`;
+const READ_ALL_PAGE = readAllPage(GAP_SAFE);
 
 /**
  * The gap-safe read: only transactions older than every running one are visible, so a
@@ -89,6 +93,9 @@ const READ_ALL_PAGE = `
  * $4 LIKE patterns of stream prefixes or null, $5 max count (null: all).
  */
 export const READ_ALL = `SELECT ${COLUMNS} ${READ_ALL_PAGE}`;
+
+/** READ_ALL over every committed event, held back or not (`ReadAllOptions.committed`). */
+export const READ_ALL_COMMITTED = `SELECT ${COLUMNS} ${readAllPage('true')}`;
 
 /**
  * READ_ALL for subscriptions, plus whether committed events are held back behind an older
@@ -114,7 +121,7 @@ export const READ_ALL_WITH_HELD_BACK = `
 /** The last visible position, by the same visibility rule as READ_ALL. */
 export const HEAD_POSITION = `
   SELECT transaction_id::text AS transaction_id, global_position FROM events
-  WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+  WHERE ${GAP_SAFE}
   ORDER BY events.transaction_id DESC, events.global_position DESC
   LIMIT 1`;
 

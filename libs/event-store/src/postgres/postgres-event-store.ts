@@ -152,7 +152,10 @@ export class PostgresEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     checkReadAllOptions(options);
-    const rows = await this.query<sql.EventRow>(sql.READ_ALL, readAllValues(options));
+    const rows = await this.query<sql.EventRow>(
+      options.committed === true ? sql.READ_ALL_COMMITTED : sql.READ_ALL,
+      readAllValues(options),
+    );
     return rows.map(toRecorded);
   }
 
