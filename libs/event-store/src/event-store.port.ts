@@ -45,6 +45,11 @@ export type RecordedEvent<
   readonly data: Data;
   readonly metadata: EventMetadata;
   readonly recordedAt: Date;
+  /**
+   * Hex SHA-256 chained to the previous event of the stream, over the stored form
+   * (`event-hash.ts`). Every store sets it; optional only so hand-built fixtures need not.
+   */
+  readonly hash?: string;
 };
 
 /** `any`: no check; `no_stream`: the stream must not exist; `exists`: it must; a number: its last revision. */
