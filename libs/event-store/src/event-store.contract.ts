@@ -4,6 +4,7 @@ import {
   type EventStoreFixture,
   type EventStoreHarness,
 } from './contract/contract-support';
+import { hashChainCases } from './contract/hash-chain.contract';
 import { readCases } from './contract/read.contract';
 import { subscriptionCases } from './contract/subscription.contract';
 
@@ -49,5 +50,6 @@ export const describeEventStoreContract = (
     appendCases(context);
     readCases(context);
     subscriptionCases(context);
+    hashChainCases(context);
   });
 };

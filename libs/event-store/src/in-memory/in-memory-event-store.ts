@@ -1,4 +1,5 @@
 import type { Clock } from '@custodia/platform';
+import { chainHash, eventDigest, GENESIS_HASH } from '../event-hash';
 import { EventStoreError } from '../event-store.errors';
 import {
   checkExpectedRevision,
@@ -87,15 +88,24 @@ export class InMemoryEventStore implements EventStore {
     checkExpectedRevision(streamId, expected, stream.length - 1);
     const recordedAt = this.clock.now();
     for (const event of prepared) {
+      const data = asStored(event.data);
+      const metadata = asStored(event.metadata);
+      const previous = stream.at(-1)?.hash;
+      const hash = chainHash(
+        previous === undefined ? GENESIS_HASH : Buffer.from(previous, 'hex'),
+        stream.length,
+        eventDigest({ streamId, id: event.id, type: event.type, data, metadata }),
+      ).toString('hex');
       const recorded: RecordedEvent = {
         id: event.id,
         streamId,
         type: event.type,
         revision: stream.length,
         position: toPosition(this.log.length + 1),
-        data: asStored(event.data),
-        metadata: asStored(event.metadata),
+        data,
+        metadata,
         recordedAt,
+        hash,
       };
       stream.push(recorded);
       this.log.push(recorded);

@@ -1,3 +1,4 @@
+import { eventDigest } from '../event-hash';
 import { EventStoreError } from '../event-store.errors';
 import { type PreparedEvent, prepareAppend } from '../event-store.guards';
 import type { ExpectedRevision, NewEvent } from '../event-store.port';
@@ -38,6 +39,15 @@ export const appendQuery = (
       prepared.map((event) => event.type),
       prepared.map((event, index) => json(event.data, index)),
       prepared.map((event, index) => json(event.metadata, index)),
+      prepared.map((event) =>
+        eventDigest({
+          streamId,
+          id: event.id,
+          type: event.type,
+          data: event.data,
+          metadata: event.metadata,
+        }),
+      ),
     ],
     events: prepared,
   };

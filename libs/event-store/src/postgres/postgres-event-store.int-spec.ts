@@ -2,6 +2,7 @@ import { type TestDatabase, createTestDatabase } from '@custodia/testing';
 import { randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import { chainHash, eventDigest, GENESIS_HASH } from '../event-hash';
 import { EventStoreError } from '../event-store.errors';
 import { type HeldAppend, describeEventStoreContract } from '../event-store.contract';
 import { waitUntilVisible } from '../contract/contract-support';
@@ -243,7 +244,37 @@ describe(PostgresEventStore.name, () => {
         ]);
         await store.append('Customer-1', [{ type: 'A', data: {} }]);
         await store.close();
+        const hashColumn = async () =>
+          (
+            await migrated.query<unknown[]>(
+              `SELECT 1 FROM information_schema.columns
+               WHERE table_name = 'events' AND column_name = 'hash'`,
+            )
+          ).length;
+        expect(await hashColumn()).toBe(1);
 
+        // A log written before the hash chain: rows without hashes, keys in any order.
+        await migrated.undoLastMigration();
+        expect(await hashColumn()).toBe(0);
+        await migrated.query(
+          `INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES
+            ('Customer-2', 0, $1, 'B', '{"z": 1, "a": "张"}', '{"now": "2026-01-01"}'),
+            ('Customer-2', 1, $2, 'C', '{}', '{}')`,
+          [randomUUID(), randomUUID()],
+        );
+        await migrated.runMigrations(); // backfills every stream's chain
+        const reader = new PostgresEventStore({ url: fresh.url });
+        for (const streamId of ['Customer-1', 'Customer-2']) {
+          let previous = GENESIS_HASH;
+          for (const event of await reader.readStream(streamId)) {
+            const digest = eventDigest({ ...event, streamId });
+            expect(event.hash).toBe(chainHash(previous, event.revision, digest).toString('hex'));
+            previous = Buffer.from(event.hash as string, 'hex');
+          }
+        }
+        await reader.close();
+
+        await migrated.undoLastMigration(); // the hash column goes
         await migrated.undoLastMigration(); // the NOTIFY trigger comes back
         expect((await objects()).map((row) => row.name)).toContain('events_notify');
         await migrated.undoLastMigration();

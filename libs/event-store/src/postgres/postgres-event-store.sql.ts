@@ -6,7 +6,8 @@
 const COLUMNS = `global_position, transaction_id::text AS transaction_id, stream_id, revision,
   event_id, type, data, metadata,
   -- epoch milliseconds: parsing timestamptz text costs more than the rest of a row's fields
-  (extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_at_ms`;
+  (extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_at_ms,
+  encode(hash, 'hex') AS hash`;
 
 /** A row as node-postgres returns it (int8 as string, jsonb parsed). */
 export type EventRow = {
@@ -19,25 +20,43 @@ export type EventRow = {
   readonly data: Record<string, unknown>;
   readonly metadata: Record<string, unknown>;
   readonly recorded_at_ms: number;
+  readonly hash: string;
 };
 
 /**
  * The whole batch in one statement, so it is atomic without an explicit transaction; returns
  * the last event written, or no row when the expectation fails. A concurrent writer that took
  * the same revisions first makes it fail on events_stream_revision_key instead.
+ * Each event's hash chains to the stream's last one (event-hash.ts): `chain` walks the batch
+ * from the stream's last hash, SHA-256(previous ‖ int8send(revision) ‖ digest).
  * $1 stream id, $2 expected kind ('any' | 'no_stream' | 'exists' | 'revision'),
- * $3 expected revision (when $2 = 'revision'), $4..$7 event ids, types, data, metadata.
+ * $3 expected revision (when $2 = 'revision'), $4..$7 event ids, types, data, metadata,
+ * $8 event digests (SHA-256 of each event's canonical content, computed by the caller).
  */
 export const APPEND_EVENTS = `
-  WITH stream AS (
-    SELECT coalesce(max(revision), -1) AS revision FROM events WHERE stream_id = $1
+  WITH RECURSIVE stream AS (
+    SELECT coalesce(last.revision, -1) AS revision,
+      coalesce(last.hash, decode(repeat('00', 32), 'hex')) AS hash
+    FROM (SELECT) AS one
+    LEFT JOIN LATERAL (
+      SELECT revision, hash FROM events WHERE stream_id = $1 ORDER BY revision DESC LIMIT 1
+    ) AS last ON true
+  ),
+  batch AS (
+    SELECT * FROM unnest($4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[], $8::bytea[])
+      WITH ORDINALITY AS batch (event_id, type, data, metadata, digest, n)
+  ),
+  chain (n, hash) AS (
+    SELECT 0::bigint, stream.hash FROM stream
+    UNION ALL
+    SELECT batch.n, sha256(chain.hash || int8send(stream.revision + batch.n) || batch.digest)
+    FROM chain JOIN batch ON batch.n = chain.n + 1 CROSS JOIN stream
   ),
   inserted AS (
-    INSERT INTO events (stream_id, revision, event_id, type, data, metadata)
-    SELECT $1, stream.revision + batch.n, batch.event_id, batch.type, batch.data, batch.metadata
-    FROM stream,
-      unnest($4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[]) WITH ORDINALITY
-        AS batch (event_id, type, data, metadata, n)
+    INSERT INTO events (stream_id, revision, event_id, type, data, metadata, hash)
+    SELECT $1, stream.revision + batch.n, batch.event_id, batch.type, batch.data, batch.metadata,
+      chain.hash
+    FROM stream, batch JOIN chain ON chain.n = batch.n
     WHERE CASE $2::text
       WHEN 'any' THEN true
       WHEN 'no_stream' THEN stream.revision = -1

@@ -66,6 +66,7 @@ const toRecorded = (row: sql.EventRow): RecordedEvent => ({
   data: row.data,
   metadata: row.metadata,
   recordedAt: new Date(row.recorded_at_ms),
+  hash: row.hash,
 });
 
 /** The default event store: one append-only table in PostgreSQL, schema in eventStoreMigrations. */
