@@ -90,6 +90,12 @@ export const NO_CUSTOMER_DATA: Readonly<Record<string, string>> = {
   'POST /v1/privacy-requests/:id/reject': 'privacy request state; the reason is not read back',
   'POST /v1/customers/:id/legal-holds': 'legal hold placed: answers its id only',
   'DELETE /v1/legal-holds/:id': 'legal hold lifted: no body',
+  // Incidents (dpo opens and moves them on; auditor and dpo read; 403 otherwise, tested in
+  // incidents.e2e-spec.ts): the scope is customer ids, field names, actor ids and counts.
+  'POST /v1/incidents': 'incident opened: scope of ids, field names and counts, no values',
+  'GET /v1/incidents': 'incident register: ids, statuses, deadlines, scope counts',
+  'GET /v1/incidents/:id': 'one incident: description, scope ids and field names, history',
+  'POST /v1/incidents/:id/status': 'incident status change',
 };
 
 /**

@@ -6,6 +6,7 @@ import type { DestinationStream } from 'pino';
 import { type Config, type DatabaseHandle, PlatformModule } from '@custodia/platform';
 import { Public } from './auth/auth.decorators';
 import { AccessModule } from './access/access.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CustomersModule } from './customers/customers.module';
 import { HealthController } from './health/health.controller';
@@ -56,6 +57,7 @@ export class AppModule {
         PrivacyHttpModule,
         ErasureModule,
         RetentionModule,
+        AuditModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [

@@ -60,3 +60,18 @@ export {
   AccessTimelineQueries,
 } from './read-models/access-timeline/access-timeline.query';
 export { preparedQueries } from './read-models/prepared-queries';
+export {
+  type AccessScope,
+  type AccessWindow,
+  AccessWindowQueries,
+  type ActorActivity,
+  type DenialSummary,
+  type ExposedCustomer,
+  type ExposedField,
+  type FieldAccessSummary,
+  type WindowExport,
+} from './read-models/access-timeline/access-timeline.window.query';
+export {
+  alertsInWindow,
+  type AlertsInWindow,
+} from './alerts/read-models/access-alerts/access-alerts.window.query';

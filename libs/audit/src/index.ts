@@ -15,3 +15,34 @@ export {
   verifyConsistency,
   verifyInclusion,
 } from './merkle/merkle-proofs';
+export * from './incidents/incident.events';
+export * from './incidents/incident.commands';
+export * from './incidents/incident.errors';
+export {
+  incidentDecider,
+  isNotificationOverdue,
+  notificationDeadlines,
+  type Incident,
+  type IncidentAggregate,
+  type IncidentTransition,
+} from './incidents/incident.decider';
+export { ACTOR_ID_PATTERN, MAX_INCIDENT_TEXT_LENGTH } from './incidents/incident-input';
+export {
+  INCIDENTS_READ_DATABASE,
+  IncidentRegister,
+  type NewIncident,
+} from './incidents/incident-register.service';
+export {
+  ChangeIncidentStatusCommand,
+  GetIncidentQuery,
+  OpenIncidentCommand,
+} from './incidents/incident.handlers';
+export { IncidentsModule, type IncidentsModuleOptions } from './incidents/incidents.module';
+export { incidentMigrations } from './incidents/incident.migrations';
+export { incidentsProjection } from './incidents/read-models/incidents/incidents.projection';
+export {
+  listIncidents,
+  type IncidentPage,
+  type IncidentSummary,
+  type ListIncidentsOptions,
+} from './incidents/read-models/incidents/incidents.query';

@@ -64,3 +64,7 @@ export {
   type RetentionSubject,
   type RetentionVerdict,
 } from './retention';
+export {
+  completedErasures,
+  type CompletedErasures,
+} from './read-models/privacy-requests/completed-erasures.query';

@@ -3,6 +3,7 @@ import {
   accessMigrations,
   accessTimelineMigrations,
 } from '@custodia/access';
+import { incidentMigrations } from '@custodia/audit';
 import { cryptoShreddingMigrations } from '@custodia/crypto-shredding';
 import { eventStoreMigrations } from '@custodia/event-store';
 import { identityMigrations } from '@custodia/identity';
@@ -37,6 +38,7 @@ export const openDataSource = async (url: string, applicationName: string): Prom
       ...accessTimelineMigrations,
       IdempotencyKeys1796400000000,
       ...privacyMigrations,
+      ...incidentMigrations,
     ],
   });
   await dataSource.initialize();

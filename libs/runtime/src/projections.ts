@@ -4,6 +4,7 @@ import {
   accessTimelineProjection,
   type BlindIndex,
 } from '@custodia/access';
+import { incidentsProjection } from '@custodia/audit';
 import { userDirectoryProjection } from '@custodia/identity';
 import { privacyProjection } from '@custodia/privacy';
 import { type Projection, streamSummaryProjection } from '@custodia/read-store';
@@ -19,4 +20,5 @@ export const allProjections = ({ blindIndex }: ProjectionDependencies): readonly
   accessAlertsProjection,
   accessTimelineProjection,
   privacyProjection,
+  incidentsProjection,
 ];

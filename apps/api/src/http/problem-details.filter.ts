@@ -10,6 +10,7 @@ import type { Response } from 'express';
 import { EventStoreError } from '@custodia/event-store';
 import { currentContext, newId } from '@custodia/platform';
 import { accessQueryProblem } from '../access/access-query.problems';
+import { incidentProblem } from '../audit/incidents.problems';
 import { privacyProblem } from '../privacy/privacy.problems';
 import { customerStreamProblem } from './customer-stream.problems';
 import {
@@ -91,7 +92,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const domain =
       customerStreamProblem(exception) ??
       accessQueryProblem(exception) ??
-      privacyProblem(exception);
+      privacyProblem(exception) ??
+      incidentProblem(exception);
     if (domain !== undefined) {
       const { slug, ...rest } = domain;
       return { type: problemType(slug), ...rest, instance };

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { IncidentsModule } from '@custodia/audit';
+import { DATA_SOURCE } from '@custodia/runtime';
+import { IncidentsController } from './incidents.controller';
+
+/**
+ * The auditor's and the DPO's routes over the record: incidents (`/v1/incidents`), the audit
+ * report (`/v1/audit/report`), and the access timeline, exposure and verification routes
+ * under `/v1/audit`.
+ */
+@Module({
+  imports: [IncidentsModule.register({ readDatabase: DATA_SOURCE })],
+  controllers: [IncidentsController],
+})
+export class AuditModule {}
