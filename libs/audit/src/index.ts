@@ -46,3 +46,25 @@ export {
   type IncidentSummary,
   type ListIncidentsOptions,
 } from './incidents/read-models/incidents/incidents.query';
+export {
+  buildTreeHead,
+  isTreeHead,
+  type SignedTreeHead,
+  signTreeHead,
+  type TreeHead,
+  type TreeHeadInput,
+  treeHeadSignedBytes,
+  verifyTreeHeadSignature,
+} from './tree-heads/tree-head';
+export {
+  TREE_HEAD_SIGNED,
+  TREE_HEAD_SIGNER_ACTOR_ID,
+  TREE_HEADS_STREAM,
+  type TreeHeadSignedData,
+} from './tree-heads/tree-head.events';
+export { eventLeaf, latestTreeHead, treeHeadOf } from './tree-heads/tree-head-log';
+export {
+  TreeHeadSigner,
+  type TreeHeadSignerLogger,
+  type TreeHeadSignerOptions,
+} from './tree-heads/tree-head-signer';
