@@ -15,6 +15,14 @@ export {
   verifyConsistency,
   verifyInclusion,
 } from './merkle/merkle-proofs';
+export { CustomerExposure, type ExposureReport } from './exposure/customer-exposure';
+export { actorAsOf, customerAsOf, type CustomerAsOf, knownAt } from './exposure/exposure-replay';
+export {
+  exposureOfUser,
+  type ExposureView,
+  type PurposeExposure,
+  type UserExposure,
+} from './exposure/exposure.policy';
 export * from './incidents/incident.events';
 export * from './incidents/incident.commands';
 export * from './incidents/incident.errors';
@@ -46,6 +54,8 @@ export {
   type IncidentSummary,
   type ListIncidentsOptions,
 } from './incidents/read-models/incidents/incidents.query';
+export { type AuditReport, buildAuditReport } from './report/audit-report.query';
+export { AUDIT_REPORT_CSV_COLUMNS, auditReportRows } from './report/audit-report.csv';
 export {
   buildTreeHead,
   isTreeHead,
@@ -68,3 +78,18 @@ export {
   type TreeHeadSignerLogger,
   type TreeHeadSignerOptions,
 } from './tree-heads/tree-head-signer';
+export {
+  type LogEntry,
+  type VerificationFailure,
+  type VerificationFailureKind,
+  type VerificationReport,
+  type VerifyLogOptions,
+  verifyLog,
+} from './verify/log-verifier';
+export {
+  exportLogLines,
+  fileLogEntries,
+  type LogExportHeader,
+  storeLogEntries,
+  storeTreeHeads,
+} from './verify/log-sources';

@@ -52,6 +52,14 @@ export class EncryptingEventStore implements EventStore {
     return this.options.vault;
   }
 
+  /**
+   * The wrapped store: events as stored, personal fields still envelopes. For what must work
+   * without keys and over the stored form: the hash-chain verifier and the tree-head signer.
+   */
+  get stored(): EventStore {
+    return this.inner;
+  }
+
   async append(
     streamId: string,
     events: readonly NewEvent[],
