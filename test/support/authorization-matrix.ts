@@ -96,6 +96,8 @@ export const NO_CUSTOMER_DATA: Readonly<Record<string, string>> = {
   'GET /v1/incidents': 'incident register: ids, statuses, deadlines, scope counts',
   'GET /v1/incidents/:id': 'one incident: description, scope ids and field names, history',
   'POST /v1/incidents/:id/status': 'incident status change',
+  'GET /v1/audit/report':
+    'period access summary (auditor, dpo): actor ids, purposes, field names, counts, request ids',
 };
 
 /**

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { IncidentsModule } from '@custodia/audit';
 import { DATA_SOURCE } from '@custodia/runtime';
 import { IncidentsController } from './incidents.controller';
+import { ReportController } from './report.controller';
 
 /**
  * The auditor's and the DPO's routes over the record: incidents (`/v1/incidents`), the audit
@@ -10,6 +11,6 @@ import { IncidentsController } from './incidents.controller';
  */
 @Module({
   imports: [IncidentsModule.register({ readDatabase: DATA_SOURCE })],
-  controllers: [IncidentsController],
+  controllers: [IncidentsController, ReportController],
 })
 export class AuditModule {}

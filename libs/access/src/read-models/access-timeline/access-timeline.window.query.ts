@@ -264,9 +264,10 @@ export class AccessWindowQueries {
     }[] = await this.db.query(
       `SELECT t.actor_id, t.purpose, f.field,
               count(DISTINCT t.event_id) FILTER (WHERE t.kind = 'viewed')::int AS views,
-              count(*) FILTER (WHERE f.view = 'full' AND t.kind IN ('viewed', 'revealed'))::int
-                AS clear,
-              count(*) FILTER (WHERE f.view = 'masked' AND t.kind = 'viewed')::int AS masked,
+              count(*) FILTER (WHERE f.view = 'full' AND t.kind IN ('viewed', 'revealed')
+                                 AND t.customer_id IS NOT NULL)::int AS clear,
+              count(*) FILTER (WHERE f.view = 'masked' AND t.kind = 'viewed'
+                                 AND t.customer_id IS NOT NULL)::int AS masked,
               count(*) FILTER (WHERE t.kind = 'revealed')::int AS reveals,
               count(DISTINCT t.event_id) FILTER (WHERE t.kind = 'exported')::int AS exports,
               coalesce(sum(t.row_count) FILTER (WHERE t.kind = 'exported'), 0)::int AS rows
