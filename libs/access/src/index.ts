@@ -75,3 +75,22 @@ export {
   alertsInWindow,
   type AlertsInWindow,
 } from './alerts/read-models/access-alerts/access-alerts.window.query';
+export {
+  accessTimelineKinds,
+  type TimelineKind,
+} from './read-models/access-timeline/access-timeline.projection';
+export {
+  type ChangeDetail,
+  type ChangeKind,
+  changeKinds,
+  type FieldChange,
+} from './read-models/access-timeline/access-timeline.changes';
+export {
+  AccessTimelineSearch,
+  type ActualAccess,
+  type AuditTimelineEntry,
+  type AuditTimelineFilter,
+  type AuditTimelinePage,
+  isTimelineKind,
+  timelineKinds,
+} from './read-models/access-timeline/access-timeline.search';

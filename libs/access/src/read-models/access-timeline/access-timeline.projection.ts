@@ -2,8 +2,24 @@ import type { RecordedEvent } from '@custodia/event-store';
 import type { Projection } from '@custodia/read-store';
 import type { EntityManager } from 'typeorm';
 import { type AccessEvent, accessEventTypes, type FieldDisclosure } from '../../access.events';
+import {
+  type ChangeEntry,
+  changeEntryOf,
+  changeEventTypes,
+  type ChangeKind,
+} from './access-timeline.changes';
 
+/** Reads, reveals, exports and refusals: the accesses. */
 export type AccessTimelineKind = 'viewed' | 'revealed' | 'exported' | 'denied';
+export const accessTimelineKinds: readonly AccessTimelineKind[] = [
+  'viewed',
+  'revealed',
+  'exported',
+  'denied',
+];
+
+/** Every kind of the timeline: the accesses and the changes. */
+export type TimelineKind = AccessTimelineKind | ChangeKind;
 
 /** What the rows of one event share; they differ by customer only. */
 type TimelineEntry = {
@@ -77,45 +93,80 @@ const entryOf = (event: AccessEvent): TimelineEntry => {
   }
 };
 
+const INSERT = `INSERT INTO access_timeline
+    (event_id, ordinal, actor_id, actor_roles, kind, purpose, customer_id, fields, row_count,
+     watermark, reason, request_id, route, under_notice, detail, occurred_at, recorded_at)
+  SELECT $1, customer.ordinal - 1, $2, $3, $4, $5, customer.id, $7::jsonb, $8, $9, $10, $11, $12,
+         $13, $14::jsonb, $15, $16
+    FROM unnest($6::text[]) WITH ORDINALITY AS customer (id, ordinal)
+  ON CONFLICT (event_id, ordinal) DO NOTHING`;
+
+const accessRow = (event: RecordedEvent): unknown[] => {
+  const access = event as unknown as AccessEvent;
+  const { actorId, roles, requestId, route, underNotice } = access.data;
+  const entry = entryOf(access);
+  return [
+    event.id,
+    actorId,
+    roles,
+    entry.kind,
+    entry.purpose,
+    entry.customerIds,
+    JSON.stringify(entry.fields.map(({ field, view }) => ({ field, view }))),
+    entry.rowCount,
+    entry.watermark,
+    entry.reason,
+    requestId,
+    route,
+    underNotice,
+    null,
+    entry.occurredAt,
+    event.recordedAt,
+  ];
+};
+
+const changeRow = (event: RecordedEvent, change: ChangeEntry): unknown[] => [
+  event.id,
+  change.actorId,
+  null,
+  change.kind,
+  change.purpose,
+  [change.customerId],
+  JSON.stringify(change.fields.map(({ field, change: how }) => ({ field, change: how }))),
+  null,
+  null,
+  null,
+  change.requestId,
+  null,
+  null,
+  JSON.stringify(change.detail),
+  change.occurredAt,
+  event.recordedAt,
+];
+
+const isAccessEvent = (event: RecordedEvent): boolean =>
+  (accessEventTypes as readonly string[]).includes(event.type);
+
 /**
- * Who accessed which customer, when, for which purpose, through which route: the audit timeline
- * per actor and per customer, and the pre-departure access report. One row per event and
- * customer, keyed by event id and the customer's place in the event, so a replay adds nothing.
+ * Who accessed which customer, when, for which purpose, through which route, and who changed
+ * what of it (field names, consents, owner, correction, erasure): the audit timeline per actor,
+ * per customer, per purpose and time, and the pre-departure access report. One row per event
+ * and customer, keyed by event id and the customer's place in the event, so a replay adds
+ * nothing. Never a personal value: no reveal reason, no consent evidence, no field value.
  */
 export const accessTimelineProjection: Projection = {
   name: 'access-timeline',
-  version: 1,
-  handles: accessEventTypes,
+  // 2: changes to customers are recorded too (a rebuild from zero picks up the past ones).
+  version: 2,
+  handles: [...accessEventTypes, ...changeEventTypes],
   async apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
-    const access = event as unknown as AccessEvent;
-    const { actorId, requestId, route, underNotice } = access.data;
-    const entry = entryOf(access);
-    // One statement however many customers a list view carried.
-    await manager.query(
-      `INSERT INTO access_timeline
-         (event_id, ordinal, actor_id, kind, purpose, customer_id, fields, row_count, watermark,
-          reason, request_id, route, under_notice, occurred_at, recorded_at)
-       SELECT $1, customer.ordinal - 1, $2, $3, $4, customer.id, $6::jsonb, $7, $8, $9, $10, $11,
-              $12, $13, $14
-         FROM unnest($5::text[]) WITH ORDINALITY AS customer (id, ordinal)
-       ON CONFLICT (event_id, ordinal) DO NOTHING`,
-      [
-        event.id,
-        actorId,
-        entry.kind,
-        entry.purpose,
-        entry.customerIds,
-        JSON.stringify(entry.fields.map(({ field, view }) => ({ field, view }))),
-        entry.rowCount,
-        entry.watermark,
-        entry.reason,
-        requestId,
-        route,
-        underNotice,
-        entry.occurredAt,
-        event.recordedAt,
-      ],
-    );
+    if (isAccessEvent(event)) {
+      // One statement however many customers a list view carried.
+      await manager.query(INSERT, accessRow(event));
+      return;
+    }
+    const change = changeEntryOf(event);
+    if (change !== undefined) await manager.query(INSERT, changeRow(event, change));
   },
   async reset(manager: EntityManager): Promise<void> {
     await manager.query(`TRUNCATE access_timeline`);

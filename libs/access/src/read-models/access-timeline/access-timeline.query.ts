@@ -83,18 +83,20 @@ type Row = {
   recorded_at: Date;
 };
 
-const MAX_LIMIT = 500;
+export const MAX_LIMIT = 500;
 const MAX_REVEALED_IDS = 1000;
+// byActor, byCustomer and the report list accesses only; changes are read with the audit search.
+const ACCESS_KINDS_SQL = `('viewed', 'revealed', 'exported', 'denied')`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-type Keyset = readonly [occurredAt: string, eventId: string, ordinal: number];
+export type Keyset = readonly [occurredAt: string, eventId: string, ordinal: number];
 
-const encodeCursor = (row: Row): string =>
+export const encodeCursor = (row: Pick<Row, 'occurred_at' | 'event_id' | 'ordinal'>): string =>
   Buffer.from(`${row.occurred_at.toISOString()}|${row.event_id}|${row.ordinal}`).toString(
     'base64url',
   );
 
-const decodeCursor = (cursor: string): Keyset => {
+export const decodeCursor = (cursor: string): Keyset => {
   const [occurredAt = '', eventId = '', ordinal = ''] = Buffer.from(cursor, 'base64url')
     .toString()
     .split('|');
@@ -159,7 +161,9 @@ export class AccessTimelineQueries {
     if (since !== undefined && Number.isNaN(since.getTime()))
       throw new AccessQueryError('ACCESS.INVALID_FILTER', 'since: not a valid time', 'since');
     const parameters = [actorId, since ?? null];
-    const scope = `actor_id = $1 AND ($2::timestamptz IS NULL OR occurred_at >= $2)`;
+    // Accesses only: the changes the user made are in the audit timeline, not in this report.
+    const scope = `actor_id = $1 AND ($2::timestamptz IS NULL OR occurred_at >= $2)
+      AND kind IN ${ACCESS_KINDS_SQL}`;
     const [totals]: {
       viewed_customers: number;
       views: number;
@@ -237,7 +241,7 @@ export class AccessTimelineQueries {
       `SELECT event_id, ordinal, kind, actor_id, purpose, customer_id, fields, row_count,
               watermark, reason, request_id, route, under_notice, occurred_at, recorded_at
          FROM access_timeline
-        WHERE ${column} = $1
+        WHERE ${column} = $1 AND kind IN ${ACCESS_KINDS_SQL}
           AND ($2::timestamptz IS NULL OR occurred_at >= $2)
           AND ($3::timestamptz IS NULL OR occurred_at < $3)
           AND ($4::timestamptz IS NULL
