@@ -98,6 +98,11 @@ export const NO_CUSTOMER_DATA: Readonly<Record<string, string>> = {
   'POST /v1/incidents/:id/status': 'incident status change',
   'GET /v1/audit/report':
     'period access summary (auditor, dpo): actor ids, purposes, field names, counts, request ids',
+  // Tamper evidence (auditor, dpo; tested in tamper-evidence.e2e-spec.ts): positions, stream
+  // ids, hashes and counts; the log is read as stored (envelopes) and no value is returned.
+  'GET /v1/audit/verify': 'log verification report: positions, stream ids, hashes, counts',
+  'POST /v1/audit/tree-heads': 'a signed Merkle tree head: sizes, hashes, a signature',
+  'GET /v1/audit/public-key': 'the service’s Ed25519 public key',
 };
 
 /**
