@@ -115,6 +115,9 @@ const checkWindow = ({ from, to }: AccessWindow): void => {
 // $1 from (inclusive), $2 to (exclusive), $3 actor or null.
 const IN_WINDOW = `occurred_at >= $1 AND occurred_at < $2 AND ($3::text IS NULL OR actor_id = $3)`;
 
+// The timeline also holds changes (who modified what): the window's accesses are these kinds.
+const ACCESS_KINDS = `'viewed', 'revealed', 'exported', 'denied'`;
+
 const sorted = (values: readonly string[] | null): string[] =>
   (values ?? []).filter((value) => value !== null).sort();
 
@@ -193,7 +196,7 @@ export class AccessWindowQueries {
               count(DISTINCT event_id) FILTER (WHERE kind = 'denied')::int AS denials,
               count(DISTINCT customer_id) FILTER (WHERE kind IN ('viewed', 'revealed'))::int
                 AS customers
-         FROM access_timeline WHERE ${IN_WINDOW}
+         FROM access_timeline WHERE ${IN_WINDOW} AND kind IN (${ACCESS_KINDS})
         GROUP BY actor_id ORDER BY actor_id`,
       parameters,
     );
