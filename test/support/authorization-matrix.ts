@@ -98,6 +98,12 @@ export const NO_CUSTOMER_DATA: Readonly<Record<string, string>> = {
   'POST /v1/incidents/:id/status': 'incident status change',
   'GET /v1/audit/report':
     'period access summary (auditor, dpo): actor ids, purposes, field names, counts, request ids',
+  // Audit timeline and exposure (auditor and dpo; 403 otherwise, tested in
+  // audit-access.e2e-spec.ts): never a value, a canary test checks every answer.
+  'GET /v1/audit/access':
+    'accesses and changes: ids, roles, purposes, field names, kinds, masked/clear flags',
+  'GET /v1/audit/exposure':
+    'who could see which fields as of a time: user ids, roles, teams, purposes, field names',
   // Tamper evidence (auditor, dpo; tested in tamper-evidence.e2e-spec.ts): positions, stream
   // ids, hashes and counts; the log is read as stored (envelopes) and no value is returned.
   'GET /v1/audit/verify': 'log verification report: positions, stream ids, hashes, counts',

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { IncidentsModule } from '@custodia/audit';
 import { DATA_SOURCE } from '@custodia/runtime';
+import { CustomersModule } from '../customers/customers.module';
+import { AccessTimelineController } from './access-timeline.controller';
+import { ExposureController } from './exposure.controller';
 import { IncidentsController } from './incidents.controller';
 import { ReportController } from './report.controller';
 
@@ -10,7 +13,13 @@ import { ReportController } from './report.controller';
  * under `/v1/audit`.
  */
 @Module({
-  imports: [IncidentsModule.register({ readDatabase: DATA_SOURCE })],
-  controllers: [IncidentsController, ReportController],
+  // CustomersModule: the purpose catalog the exposure route judges with.
+  imports: [IncidentsModule.register({ readDatabase: DATA_SOURCE }), CustomersModule],
+  controllers: [
+    IncidentsController,
+    ReportController,
+    AccessTimelineController,
+    ExposureController,
+  ],
 })
 export class AuditModule {}
