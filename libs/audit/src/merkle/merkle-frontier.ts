@@ -71,14 +71,18 @@ export class MerkleFrontier {
 
   /** Appends a leaf input (hashed here as SHA-256(0x00 ‖ leaf)). */
   append(leaf: Uint8Array): void {
-    this.appendLeafHash(hashLeaf(leaf));
+    this.push(hashLeaf(leaf));
   }
 
   /** Appends an already computed leaf hash. */
   appendLeafHash(leafHash: Uint8Array): void {
     if (leafHash.length !== HASH_BYTES) throw invalid('a leaf hash must be 32 bytes');
+    this.push(Buffer.from(leafHash));
+  }
+
+  private push(leafHash: Buffer): void {
     if (this.count >= Number.MAX_SAFE_INTEGER) throw invalid('the tree is full');
-    let node: Buffer = Buffer.from(leafHash);
+    let node = leafHash;
     // Each trailing set bit of the old size is a perfect subtree of the new leaf's height: merge.
     for (let rest = this.count; rest % 2 === 1; rest = Math.floor(rest / 2)) {
       const left = this.nodes.pop();

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * RFC 6962 §2.1 Merkle Tree Hash (MTH) with SHA-256, domain-separated so a leaf can never pass
@@ -12,16 +12,19 @@ export const HASH_BYTES = 32;
 const LEAF_PREFIX = Buffer.from([0x00]);
 const NODE_PREFIX = Buffer.from([0x01]);
 
+// One-shot `hash` over one concatenated buffer: twice as fast as createHash().update()… for
+// inputs this small, which matters when `verify` rehashes a log of millions of events.
+const sha256 = (...parts: Uint8Array[]): Buffer => hash('sha256', Buffer.concat(parts), 'buffer');
+
 /** MTH of the empty list: SHA-256 of no bytes (e3b0c442…b855). */
-export const EMPTY_ROOT: Buffer = createHash('sha256').digest();
+export const EMPTY_ROOT: Buffer = sha256();
 
 /** The hash of a leaf from its input bytes (for Custodia: the 32-byte event hash). */
-export const hashLeaf = (leaf: Uint8Array): Buffer =>
-  createHash('sha256').update(LEAF_PREFIX).update(leaf).digest();
+export const hashLeaf = (leaf: Uint8Array): Buffer => sha256(LEAF_PREFIX, leaf);
 
 /** The hash of an inner node from its children's hashes. */
 export const hashChildren = (left: Uint8Array, right: Uint8Array): Buffer =>
-  createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  sha256(NODE_PREFIX, left, right);
 
 /** The largest power of two strictly below `n` (n ≥ 2): where RFC 6962 splits a tree. */
 export const splitPoint = (n: number): number => {
