@@ -152,6 +152,35 @@ describe('access: reads, reveal, export', () => {
     expect(items.map((item) => item.id)).toEqual([customerId]);
   });
 
+  it('lists a next follow-up window in date order; refuses an old or garbled cursor with 400 naming it', async () => {
+    const day = 86_400_000;
+    const window =
+      `nextFollowUpFrom=${encodeURIComponent(new Date(Date.now() - day).toISOString())}` +
+      `&nextFollowUpTo=${encodeURIComponent(new Date(Date.now() + 7 * day).toISOString())}`;
+    const listed = await get(tokens.sales, `/v1/customers?${window}`, 'sales_followup').expect(200);
+    expect((listed.body as { items: { id: string }[] }).items.map((item) => item.id)).toEqual([
+      customerId,
+    ]);
+    const encode = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
+    const refused = [
+      // The cursor a date window had before it was listed in date order: an id.
+      `${window}&cursor=${encode(customerId)}`,
+      `${window}&cursor=${encode(`d.not-micros.${customerId}`)}`,
+      `${window}&cursor=${encodeURIComponent('garbled!')}`,
+      // A cursor of a date window on a list by id.
+      `cursor=${encode(`d.1782896400000000.${customerId}`)}`,
+    ];
+    for (const query of refused) {
+      const res = await get(tokens.sales, `/v1/customers?${query}`, 'sales_followup').expect(400);
+      expect(res.headers['content-type']).toMatch(PROBLEM);
+      expect(res.body).toMatchObject({
+        code: 'ACCESS.INVALID_CURSOR',
+        errors: [expect.objectContaining({ field: 'cursor' })],
+      });
+      expect(JSON.stringify(res.body)).not.toContain(customerId);
+    }
+  });
+
   it('opens follow-up notes from the log for the owner', async () => {
     const res = await get(
       tokens.sales,

@@ -31,12 +31,18 @@ export class DirectoryQueryDto extends PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(128) ownerId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) team?: string;
 
-  @ApiPropertyOptional({ description: 'Next follow-up at or after (ISO-8601)' })
+  @ApiPropertyOptional({
+    description:
+      'Next follow-up at or after (ISO-8601); a window is listed in next follow-up order',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   nextFollowUpFrom?: string;
 
-  @ApiPropertyOptional({ description: 'Next follow-up at or before (ISO-8601)' })
+  @ApiPropertyOptional({
+    description:
+      'Next follow-up at or before (ISO-8601); a window is listed in next follow-up order',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   nextFollowUpTo?: string;

@@ -99,8 +99,10 @@ export type FinanceRow = {
 export type CustomerViews = {
   directoryEntry(customerId: string): Promise<DirectoryRow | undefined>;
   /**
-   * Ordered by customer id; `cursor` is the opaque `nextCursor` of the previous page. Erased
-   * customers are never listed (`directoryEntry` returns their tombstone).
+   * Ordered by customer id, or by (next follow-up, customer id) when a next follow-up window is
+   * given; `cursor` is the opaque `nextCursor` of the previous page of the same order (one of
+   * the other order is refused with ACCESS.INVALID_CURSOR). Erased customers are never listed
+   * (`directoryEntry` returns their tombstone).
    */
   listDirectory(
     filter: DirectoryFilter,

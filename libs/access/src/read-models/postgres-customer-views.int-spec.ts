@@ -24,12 +24,13 @@ describe(PostgresCustomerViews.name, () => {
   let dataSource: DataSource;
   let sut: PostgresCustomerViews;
   const blindIndex = new BlindIndex(randomBytes(32));
-  // 25 customers: owner i % 3, team i % 2; customer 0 has the searchable phone and e-mail.
+  // 25 customers: owner i % 3, team i % 2, next follow-up on 1 + i / 2 July (two a day, so
+  // lists in date order have ties); customer 0 has the searchable phone and e-mail.
   const customers = Array.from({ length: 25 }, (_, i) => ({
     customerId: randomUUID(),
     ownerId: OWNERS[i % 3],
     team: TEAMS[i % 2],
-    nextFollowUpAt: `2026-07-${String(i + 1).padStart(2, '0')}T09:00:00.000Z`,
+    nextFollowUpAt: `2026-07-${String(Math.floor(i / 2) + 1).padStart(2, '0')}T09:00:00.000Z`,
   }));
   const [searched] = customers;
   const idsWhere = (keep: (c: (typeof customers)[number]) => boolean): string[] =>
@@ -38,6 +39,16 @@ describe(PostgresCustomerViews.name, () => {
       .map((c) => c.customerId)
       .sort();
   const ids = (page: Page<DirectoryRow>) => page.items.map((row) => row.customerId);
+  /** Customers in a next follow-up window, in date order, ties by id. */
+  const inWindow = (from: string, to: string, keep: (c: (typeof customers)[number]) => boolean) =>
+    customers
+      .filter((c) => c.nextFollowUpAt >= from && c.nextFollowUpAt <= to && keep(c))
+      .sort(
+        (a, b) =>
+          a.nextFollowUpAt.localeCompare(b.nextFollowUpAt) ||
+          (a.customerId < b.customerId ? -1 : 1),
+      )
+      .map((c) => c.customerId);
 
   /** Every page of a list, following nextCursor. */
   const allPages = async (filter: DirectoryFilter, limit: number) => {
@@ -144,7 +155,7 @@ describe(PostgresCustomerViews.name, () => {
     expect(outOfScope.items).toEqual([]);
   });
 
-  it('filters on the next follow-up date range, inclusive', async () => {
+  it('filters on the next follow-up date range, inclusive, in date order with ties by id', async () => {
     const page = await sut.listDirectory(
       {
         ...ALL,
@@ -154,15 +165,94 @@ describe(PostgresCustomerViews.name, () => {
       undefined,
       100,
     );
-    expect(ids(page)).toEqual(
-      customers
-        .slice(2, 5)
-        .map((c) => c.customerId)
-        .sort(),
-    );
+    const expected = inWindow('2026-07-03T09:00:00.000Z', '2026-07-05T09:00:00.000Z', () => true);
+    expect(expected).toHaveLength(6);
+    expect(ids(page)).toEqual(expected);
     await expect(
       sut.listDirectory({ ...ALL, nextFollowUpFrom: 'next tuesday' }, undefined, 10),
     ).rejects.toMatchObject({ code: 'ACCESS.INVALID_FILTER', parameter: 'nextFollowUpFrom' });
+  });
+
+  it('pages through a next follow-up window by date with a date cursor, in every scope', async () => {
+    const from = '2026-07-02T09:00:00.000Z';
+    const to = '2026-07-12T09:00:00.000Z';
+    const some = (ownerIds: string[], teams: string[]) =>
+      ({ scope: { kind: 'some', ownerIds, teams } }) as const;
+    const cases: [DirectoryFilter, string[]][] = [
+      [ALL, inWindow(from, to, () => true)],
+      [some(['rep-2'], []), inWindow(from, to, (c) => c.ownerId === 'rep-2')],
+      [
+        some(['rep-3'], ['east']),
+        inWindow(from, to, (c) => c.ownerId === 'rep-3' || c.team === 'east'),
+      ],
+    ];
+    for (const [scope, expected] of cases) {
+      // Pages of 3 split the pairs of customers that share a date.
+      const pages = await allPages({ ...scope, nextFollowUpFrom: from, nextFollowUpTo: to }, 3);
+      expect(pages.flatMap(ids)).toEqual(expected);
+      expect(pages.at(-1)?.nextCursor).toBeNull();
+      expect(pages.slice(0, -1).every((page) => page.items.length === 3)).toBe(true);
+    }
+    // Only a lower bound: the rest of the dates, still in date order.
+    const open = (await allPages({ ...ALL, nextFollowUpFrom: from }, 4)).flatMap(ids);
+    expect(open).toEqual(inWindow(from, '9999', () => true));
+  });
+
+  it('orders a date window by the exact instant, not by its text to the millisecond', async () => {
+    // Two customers of the same day; the one with the larger id gets the earlier microsecond.
+    const [early, late] = [customers[20], customers[21]].sort((a, b) =>
+      a.customerId > b.customerId ? -1 : 1,
+    );
+    const at = (micros: string, id: string) =>
+      dataSource.query(
+        `UPDATE access_customer_directory SET next_follow_up_at = $1 WHERE customer_id = $2`,
+        [`2026-07-11T09:00:00.000${micros}Z`, id],
+      );
+    await at('100', early.customerId);
+    await at('900', late.customerId);
+    try {
+      const window = {
+        nextFollowUpFrom: '2026-07-11T00:00:00.000Z',
+        nextFollowUpTo: '2026-07-11T23:59:59.999Z',
+      };
+      for (const scope of [ALL, { scope: { kind: 'some', ownerIds: [], teams: TEAMS } } as const]) {
+        const pages = await allPages({ ...scope, ...window }, 1);
+        expect(pages.flatMap(ids)).toEqual([early.customerId, late.customerId]);
+      }
+    } finally {
+      await at('000', early.customerId);
+      await at('000', late.customerId);
+    }
+  });
+
+  it('refuses a cursor of the other order, or a garbled date cursor, naming the cursor', async () => {
+    const window: DirectoryFilter = { ...ALL, nextFollowUpFrom: '2026-07-01T00:00:00.000Z' };
+    const byId = await sut.listDirectory(ALL, undefined, 2);
+    const byDate = await sut.listDirectory(window, undefined, 2);
+    const encode = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
+    const id = customers[3].customerId;
+    const refused: [DirectoryFilter, string | null][] = [
+      // A cursor issued before date windows were listed in date order: an id.
+      [window, byId.nextCursor],
+      [ALL, byDate.nextCursor],
+      [window, encode(`d.12x.${id}`)],
+      [window, encode(`d.1782896400000000.not-a-uuid`)],
+      [window, encode(`d.1782896400000000.${id}.extra`)],
+      [window, encode(`x.1782896400000000.${id}`)],
+      [window, '%%%'],
+    ];
+    for (const [filter, cursor] of refused) {
+      expect(cursor).not.toBeNull();
+      const attempt = sut.listDirectory(filter, cursor ?? '', 10);
+      await expect(attempt).rejects.toBeInstanceOf(AccessQueryError);
+      await expect(attempt).rejects.toMatchObject({
+        code: 'ACCESS.INVALID_CURSOR',
+        parameter: 'cursor',
+      });
+    }
+    // A well-formed date cursor resumes after its position.
+    const resumed = await sut.listDirectory(window, encode(`d.0.${id}`), 100);
+    expect(ids(resumed)).toEqual(inWindow(window.nextFollowUpFrom ?? '', '9999', () => true));
   });
 
   it('lists only customers whose active bases cover a purpose, when asked', async () => {
@@ -183,6 +273,12 @@ describe(PostgresCustomerViews.name, () => {
       // The second round runs the statements already prepared on the connection.
       expect(await prepared.listDirectory(filter, undefined, 7)).toEqual(
         await sut.listDirectory(filter, undefined, 7),
+      );
+      const window = { ...filter, nextFollowUpFrom: '2026-07-03T00:00:00.000Z' };
+      const page = await prepared.listDirectory(window, undefined, 3);
+      expect(page).toEqual(await sut.listDirectory(window, undefined, 3));
+      expect(await prepared.listDirectory(window, page.nextCursor ?? '', 3)).toEqual(
+        await sut.listDirectory(window, page.nextCursor ?? '', 3),
       );
       expect(await prepared.directoryEntry(searched.customerId)).toEqual(
         await sut.directoryEntry(searched.customerId),

@@ -54,6 +54,44 @@ const decodeCursor = (cursor: string): string => {
   return text;
 };
 
+/** The exact next follow-up instant, for the cursor of a list in date order. */
+const NEXT_FOLLOW_UP_MICROS = `(extract(epoch FROM next_follow_up_at) * 1000000)::bigint::text
+  AS next_follow_up_us`;
+const DATE_CURSOR = 'd';
+
+/** A list in date order resumes after the last row's (next_follow_up_at, customer_id). */
+const dateCursorText = (micros: string, customerId: string): string =>
+  `${DATE_CURSOR}.${micros}.${customerId}`;
+
+type DirectoryCursor =
+  | { readonly kind: 'id'; readonly customerId: string }
+  | { readonly kind: 'date'; readonly micros: string; readonly customerId: string };
+
+/**
+ * The position inside an opaque directory cursor. A list by id takes only an id cursor and a
+ * list in date order (a next follow-up window) only a date cursor: a cursor of the other order,
+ * garbled or issued before a change of order is refused, never misread as a position.
+ */
+const directoryCursor = (cursor: string, byDate: boolean): DirectoryCursor => {
+  const text = decodeCursor(cursor);
+  if (!byDate) {
+    if (!isUuid(text)) throw invalidCursor();
+    return { kind: 'id', customerId: text };
+  }
+  const [kind, micros, customerId, ...rest] = text.split('.');
+  if (
+    kind !== DATE_CURSOR ||
+    rest.length > 0 ||
+    micros === undefined ||
+    !MICROS.test(micros) ||
+    customerId === undefined ||
+    !isUuid(customerId)
+  ) {
+    throw invalidCursor();
+  }
+  return { kind: 'date', micros, customerId };
+};
+
 const instantFilter = (value: string | undefined, parameter: string): string | null => {
   if (value === undefined) return null;
   if (Number.isNaN(Date.parse(value))) {
@@ -103,10 +141,11 @@ export class PostgresCustomerViews implements CustomerViews {
     cursor: string | undefined,
     limit: number,
   ): Promise<Page<DirectoryRow>> {
-    const after = cursor === undefined ? undefined : decodeCursor(cursor);
-    if (after !== undefined && !isUuid(after)) throw invalidCursor();
     const from = instantFilter(filter.nextFollowUpFrom, 'nextFollowUpFrom');
     const to = instantFilter(filter.nextFollowUpTo, 'nextFollowUpTo');
+    // A date window is listed in date order, so a page is one range scan of the window.
+    const byDate = from !== null || to !== null;
+    const after = cursor === undefined ? undefined : directoryCursor(cursor, byDate);
     const { scope } = filter;
     if (scope.kind === 'none') return EMPTY;
     if (scope.kind === 'some' && scope.ownerIds.length === 0 && scope.teams.length === 0) {
@@ -119,6 +158,7 @@ export class PostgresCustomerViews implements CustomerViews {
     const where: string[] = ['NOT erased'];
     if (filter.ownerId !== undefined) where.push(`owner_id = ${bind(filter.ownerId)}`);
     if (filter.team !== undefined) where.push(`team = ${bind(filter.team)}`);
+    if (byDate) where.push('next_follow_up_at IS NOT NULL');
     if (from !== null) where.push(`next_follow_up_at >= ${bind(from)}::timestamptz`);
     if (to !== null) where.push(`next_follow_up_at <= ${bind(to)}::timestamptz`);
     if (filter.phone !== undefined) {
@@ -132,31 +172,52 @@ export class PostgresCustomerViews implements CustomerViews {
         `active_bases @> jsonb_build_array(jsonb_build_object('purpose', ${bind(filter.coveringPurpose)}::text))`,
       );
     }
-    if (after !== undefined) where.push(`customer_id > ${bind(after)}::uuid`);
+    if (after?.kind === 'id') where.push(`customer_id > ${bind(after.customerId)}::uuid`);
+    if (after?.kind === 'date') {
+      where.push(
+        `(next_follow_up_at, customer_id) > ('epoch'::timestamptz + ${bind(after.micros)}::bigint * interval '1 microsecond', ${bind(after.customerId)}::uuid)`,
+      );
+    }
 
     const size = clampLimit(limit);
     const limitParameter = bind(size + 1);
+    // Qualified: unqualified, ORDER BY would bind to the ISO text of DIRECTORY_COLUMNS (whole
+    // milliseconds), and rows a microsecond apart would not follow their cursor's order.
+    const order = byDate
+      ? 'access_customer_directory.next_follow_up_at, customer_id'
+      : 'customer_id';
     const conditions = (extra: string[]): string =>
       extra.length === 0 ? '' : `WHERE ${extra.join(' AND ')}`;
+    const columns = byDate ? `${DIRECTORY_COLUMNS}, ${NEXT_FOLLOW_UP_MICROS}` : DIRECTORY_COLUMNS;
     let sql: string;
     if (scope.kind === 'all') {
-      sql = `SELECT ${DIRECTORY_COLUMNS} FROM access_customer_directory ${conditions(where)}
-              ORDER BY customer_id LIMIT ${limitParameter}`;
+      sql = `SELECT ${columns} FROM access_customer_directory ${conditions(where)}
+              ORDER BY ${order} LIMIT ${limitParameter}`;
     } else {
-      // One arm per owner and per team, each an ordered range scan of its (owner_id |
-      // team, customer_id) index; `= ANY(array)` would make the planner scan the primary key
-      // and filter, which grows with the share of the table outside the scope.
+      // One arm per owner and per team, each an ordered range scan of its (owner_id | team,
+      // customer_id) index, or (owner_id | team, next_follow_up_at, customer_id) for a date
+      // window; `= ANY(array)` would make the planner scan the primary key and filter, which
+      // grows with the share of the table outside the scope.
       const arms = [
         ...scope.ownerIds.map((owner) => `owner_id = ${bind(owner)}`),
         ...scope.teams.map((team) => `team = ${bind(team)}`),
       ].map(
         (arm) => `(SELECT customer_id FROM access_customer_directory
                     ${conditions([arm, ...where])}
-                    ORDER BY customer_id LIMIT ${limitParameter})`,
+                    ORDER BY ${order} LIMIT ${limitParameter})`,
       );
-      sql = `SELECT ${DIRECTORY_COLUMNS} FROM access_customer_directory
+      sql = `SELECT ${columns} FROM access_customer_directory
               WHERE customer_id IN (${arms.join(' UNION ')})
-              ORDER BY customer_id LIMIT ${limitParameter}`;
+              ORDER BY ${order} LIMIT ${limitParameter}`;
+    }
+    if (byDate) {
+      const rows: (DirectoryRecord & { next_follow_up_us: string })[] = await this.db.query(
+        sql,
+        parameters,
+      );
+      return pageOf(rows, size, toDirectoryRow, (row) =>
+        dateCursorText(row.next_follow_up_us, row.customer_id),
+      );
     }
     const rows: DirectoryRecord[] = await this.db.query(sql, parameters);
     return pageOf(rows, size, toDirectoryRow, (row) => row.customer_id);
