@@ -30,6 +30,7 @@ describe(loadConfig.name, () => {
       projector: 'inline',
       logLevel: 'info',
       alertWebhookUrl: undefined,
+      treeHeadIntervalMs: 60_000,
     });
   });
 
@@ -45,8 +46,10 @@ describe(loadConfig.name, () => {
       PROJECTOR: 'off',
       LOG_LEVEL: 'debug',
       ALERT_WEBHOOK_URL: 'https://hooks.example.com/custodia',
+      TREE_HEAD_INTERVAL_MS: '0',
     });
     expect(sut.port).toBe(8080);
+    expect(sut.treeHeadIntervalMs).toBe(0);
     expect(sut.alertWebhookUrl).toBe('https://hooks.example.com/custodia');
     expect(sut.eventStore).toBe('kurrentdb');
     expect(sut.auth).toEqual({ jwtSecret: 'x'.repeat(32) });
@@ -74,6 +77,9 @@ describe(loadConfig.name, () => {
     [{ PROJECTOR: 'sometimes' }, 'PROJECTOR'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ ALERT_WEBHOOK_URL: 'ftp://hooks' }, 'ALERT_WEBHOOK_URL'],
+    [{ TREE_HEAD_INTERVAL_MS: '-1' }, 'TREE_HEAD_INTERVAL_MS'],
+    [{ TREE_HEAD_INTERVAL_MS: '1.5' }, 'TREE_HEAD_INTERVAL_MS'],
+    [{ TREE_HEAD_INTERVAL_MS: '86400001' }, 'TREE_HEAD_INTERVAL_MS'],
   ])('stops on %j with one line naming %s', (env, variable) => {
     const error = failure(env);
     expect(error.variable).toBe(variable);

@@ -19,6 +19,8 @@ export type Config = {
   readonly logLevel: LogLevel;
   /** Where access anomaly alerts are POSTed (optional); the alerts are also in GET /v1/alerts. */
   readonly alertWebhookUrl: string | undefined;
+  /** How often the API signs a Merkle tree head over the log; 0 turns periodic signing off. */
+  readonly treeHeadIntervalMs: number;
 };
 
 /** Thrown when the environment is wrong; the message is one line naming the variable. */
@@ -119,6 +121,16 @@ const auth = (env: Env): Config['auth'] => {
   return jwksUrl === undefined ? undefined : { jwksUrl };
 };
 
+/** A whole number of milliseconds from 0 to one day. */
+const milliseconds = (env: Env, name: string, fallback: number): number => {
+  const value = present(env, name);
+  if (value === undefined) return fallback;
+  if (!/^\d{1,8}$/.test(value) || Number(value) > 86_400_000) {
+    throw new ConfigError(name, 'must be a whole number of milliseconds from 0 to 86400000');
+  }
+  return Number(value);
+};
+
 const port = (env: Env): number => {
   const raw = present(env, 'PORT') ?? '3000';
   const value = Number(raw);
@@ -161,5 +173,6 @@ export const loadConfig = (env: Env = process.env): Config => {
     projector: oneOf<ProjectorMode>(env, 'PROJECTOR', ['inline', 'off'], 'inline'),
     logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     alertWebhookUrl: url(env, 'ALERT_WEBHOOK_URL', ['https:', 'http:']),
+    treeHeadIntervalMs: milliseconds(env, 'TREE_HEAD_INTERVAL_MS', 60_000),
   };
 };

@@ -5,9 +5,13 @@ import type { DataSource } from 'typeorm';
 import {
   EncryptingEventStore,
   KEY_VAULT,
+  type KeyVault,
   PERSONAL_DATA_REGISTRY,
   PersonalDataRegistry,
+  type SigningKey,
+  signingKeyFrom,
 } from '@custodia/crypto-shredding';
+import { TreeHeadSigner } from '@custodia/audit';
 import type { BlindIndex } from '@custodia/access';
 import { EVENT_STORE, type EventStore } from '@custodia/event-store';
 import { CONFIG, type Config, type DatabaseHandle, METRICS_REGISTRY } from '@custodia/platform';
@@ -28,6 +32,8 @@ import {
   KEY_RECONCILIATION,
   PROJECTION_RUNNER,
   RUN_PROJECTOR,
+  SIGNING_KEY,
+  TREE_HEAD_SIGNER,
 } from './storage.tokens';
 
 export type StorageOptions = {
@@ -143,6 +149,38 @@ export class StorageModule {
           ) =>
             createAlertProcessor({ dataSource, store, logger, webhookUrl: config.alertWebhookUrl }),
         },
+        {
+          provide: SIGNING_KEY,
+          inject: [KEY_VAULT],
+          useFactory: (vault: KeyVault | undefined) => {
+            let key: Promise<SigningKey> | undefined;
+            return (): Promise<SigningKey> =>
+              (key ??=
+                vault === undefined
+                  ? Promise.reject(new Error('no key vault: nothing can be signed'))
+                  : signingKeyFrom(vault));
+          },
+        },
+        {
+          provide: TREE_HEAD_SIGNER,
+          inject: [EVENT_STORE, SIGNING_KEY, CONFIG, PinoLogger],
+          useFactory: (
+            store: EventStore,
+            signingKey: () => Promise<SigningKey>,
+            config: Config,
+            logger: PinoLogger,
+          ) => {
+            logger.setContext('TreeHeadSigner');
+            return new TreeHeadSigner({
+              // The chain covers the stored form: heads need no key but the signing one.
+              store: store instanceof EncryptingEventStore ? store.stored : store,
+              signingKey,
+              // Periodic only where the projections run; start() is a no-op at 0.
+              intervalMs: options.runProjector ? config.treeHeadIntervalMs : 0,
+              logger: { warn: (fields, message) => logger.warn(fields, message) },
+            });
+          },
+        },
         StorageLifecycle,
       ],
       exports: [
@@ -156,6 +194,8 @@ export class StorageModule {
         PERSONAL_DATA_REGISTRY,
         PROJECTION_RUNNER,
         RUN_PROJECTOR,
+        SIGNING_KEY,
+        TREE_HEAD_SIGNER,
       ],
     };
   }

@@ -14,3 +14,10 @@ export const ALERT_PROCESSOR = Symbol('ALERT_PROCESSOR');
  * EVENT_STORE was handed to anyone.
  */
 export const KEY_RECONCILIATION = Symbol('KEY_RECONCILIATION');
+/**
+ * `() => Promise<SigningKey>`: the service's Ed25519 key (erasure certificates, tree heads),
+ * derived from the vault on first use, so start-up does not depend on it.
+ */
+export const SIGNING_KEY = Symbol('SIGNING_KEY');
+/** The `TreeHeadSigner`: periodic where the projections run, on demand everywhere. */
+export const TREE_HEAD_SIGNER = Symbol('TREE_HEAD_SIGNER');

@@ -6,6 +6,7 @@ import { AccessTimelineController } from './access-timeline.controller';
 import { ExposureController } from './exposure.controller';
 import { IncidentsController } from './incidents.controller';
 import { ReportController } from './report.controller';
+import { TamperEvidenceController } from './tamper-evidence.controller';
 
 /**
  * The auditor's and the DPO's routes over the record: incidents (`/v1/incidents`), the audit
@@ -18,6 +19,7 @@ import { ReportController } from './report.controller';
   controllers: [
     IncidentsController,
     ReportController,
+    TamperEvidenceController,
     AccessTimelineController,
     ExposureController,
   ],

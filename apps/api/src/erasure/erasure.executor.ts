@@ -18,10 +18,9 @@ import {
 import type { Actor } from '@custodia/identity';
 import { CLOCK, type Clock } from '@custodia/platform';
 import { type PrivacyRequest, PrivacyRequests } from '@custodia/privacy';
+import { SIGNING_KEY } from '@custodia/runtime';
 import { ProblemException } from '../http/problem-details';
 import { findCertificate, storeCertificate } from './erasure-certificates';
-
-export const SIGNING_KEY = Symbol('SIGNING_KEY');
 
 const MAX_ATTEMPTS = 5;
 
