@@ -95,7 +95,8 @@ describe('offboarding: offboard, access report, bulk handover', () => {
       const [{ logged, projected }]: { logged: number; projected: number }[] =
         await dataSource.query(
           `SELECT (SELECT count(*)::int FROM events WHERE type = ANY($1)) AS logged,
-                  (SELECT count(DISTINCT event_id)::int FROM access_timeline) AS projected`,
+                  (SELECT count(DISTINCT event_id)::int FROM access_timeline
+                    WHERE kind IN ('viewed', 'revealed', 'exported', 'denied')) AS projected`,
           [accessEventTypes],
         );
       if (projected >= logged) return;
