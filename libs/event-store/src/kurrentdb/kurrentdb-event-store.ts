@@ -6,17 +6,9 @@ import {
   START,
   type AllStreamResolvedEvent,
   type ReadPosition,
-  type RecordedEvent as KurrentRecordedEvent,
-  jsonEvent,
 } from '@kurrent/kurrentdb-client';
-import { EventStoreError, WrongExpectedRevision } from '../event-store.errors';
-import {
-  checkReadAllOptions,
-  checkReadStreamOptions,
-  duplicateEventId,
-  matchesFilter,
-  prepareAppend,
-} from '../event-store.guards';
+import { EventStoreError } from '../event-store.errors';
+import { checkReadAllOptions, checkReadStreamOptions, matchesFilter } from '../event-store.guards';
 import type {
   AppendOptions,
   AppendResult,
@@ -29,18 +21,16 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../event-store.port';
+import { HashChainAppender } from './kurrentdb-append';
 import {
   comparePositions,
   decodePosition,
   encodePosition,
   isStreamNotFound,
   matchesNothing,
-  toActualRevision,
   toEventStoreError,
   toRecordedEvent,
-  toRevision,
   toServerFilter,
-  toStreamState,
 } from './kurrentdb-mapping';
 import {
   KurrentDbSubscription,
@@ -54,13 +44,32 @@ export type KurrentDbEventStoreOptions = {
   /** `ping()` fails after this long (default 5 s). */
   readonly pingTimeoutMs?: number;
   readonly subscriptionRetry?: SubscriptionRetry;
+  /**
+   * Newest events of the stream read before each append (default 100, at least 1): a retried
+   * append is recognised while its last event is among them.
+   */
+  readonly retryWindow?: number;
 };
 
 /**
  * The event store port on KurrentDB (or EventStoreDB 22.6+) through `@kurrent/kurrentdb-client`.
  * Streams map one to one; the global log is $all without system events; positions are the
- * server's `{commit, prepare}` encoded by `encodePosition`. Event ids are passed through, so the
- * server's idempotency check makes a retried append a no-op.
+ * server's `{commit, prepare}` encoded by `encodePosition`.
+ *
+ * The hash chain (`event-hash.ts`) is computed here, as the server cannot: each event's hash is
+ * stored in its metadata under `$custodia.hash` (stripped on read; callers may not use the key).
+ * Cost: one extra read per append. Before appending, the stream's newest `retryWindow` events are
+ * read backwards (last revision and hash, and what recognising a retry needs); the expectation
+ * is checked here and the batch appended at exactly the revision read, so no batch is ever
+ * chained onto a stale hash. A writer that loses that race reads again while its expectation
+ * ('any', 'exists') still allows it, up to 100 rounds, then fails UNAVAILABLE; under contention
+ * each round costs that read again. After the append, one read finds the last event's position
+ * in $all, as before.
+ *
+ * A retried append (same ids) returns its original result while its last event is among the
+ * stream's newest `retryWindow` events. Past that, a retry under 'any' or 'exists' would be
+ * written again (the server's own id check cannot help once appends name an exact revision); one
+ * under a revision or 'no_stream' fails with WrongExpectedRevision instead.
  */
 export class KurrentDbEventStore implements EventStore {
   private closed = false;
@@ -68,6 +77,7 @@ export class KurrentDbEventStore implements EventStore {
   private readonly pageSize: number;
   private readonly pingTimeoutMs: number;
   private readonly subscriptionRetry: SubscriptionRetry;
+  private readonly appender: HashChainAppender;
 
   private constructor(
     private readonly client: KurrentDBClient,
@@ -76,6 +86,7 @@ export class KurrentDbEventStore implements EventStore {
     this.pageSize = Math.max(2, options.pageSize ?? 500);
     this.pingTimeoutMs = options.pingTimeoutMs ?? 5_000;
     this.subscriptionRetry = options.subscriptionRetry ?? defaultSubscriptionRetry;
+    this.appender = new HashChainAppender(client, Math.max(1, options.retryWindow ?? 100));
   }
 
   /**
@@ -115,33 +126,10 @@ export class KurrentDbEventStore implements EventStore {
   ): Promise<AppendResult> {
     this.assertOpen();
     const expected = options.expectedRevision ?? 'any';
-    const prepared = prepareAppend(streamId, events, expected);
-    const context = { operation: 'append', streamId, expected };
     try {
-      const result = await this.client.appendToStream(
-        streamId,
-        prepared.map((event) =>
-          jsonEvent({
-            id: event.id,
-            type: event.type,
-            data: event.data,
-            metadata: event.metadata,
-          }),
-        ),
-        { streamState: toStreamState(expected) },
-      );
-      if (!result.success)
-        throw new WrongExpectedRevision(
-          streamId,
-          expected,
-          toActualRevision(result.nextExpectedRevision),
-        );
-      const nextExpectedRevision = toRevision(result.nextExpectedRevision);
-      const ids = prepared.map((event) => event.id);
-      const position = await this.landed(streamId, ids, nextExpectedRevision);
-      return { nextExpectedRevision, position };
+      return await this.appender.append(streamId, events, expected);
     } catch (error) {
-      throw toEventStoreError(error, context);
+      throw toEventStoreError(error, { operation: 'append', streamId, expected });
     }
   }
 
@@ -286,43 +274,6 @@ export class KurrentDbEventStore implements EventStore {
     this.closed = true;
     await Promise.allSettled([...this.subscriptions].map((subscription) => subscription.close()));
     await this.client.dispose();
-  }
-
-  /**
-   * Where the batch landed, read back from the stream: the server answers an append with its
-   * commit record's position, which for a batch or an idempotent retry is not the last event's
-   * position in $all. The ids at the first and last revision must be ours: under expected
-   * revision "any" the server takes ids of an earlier batch, in any order, as a retry.
-   */
-  private async landed(streamId: string, ids: readonly string[], last: number): Promise<Position> {
-    const first = last - ids.length + 1;
-    const atLast = await this.eventAt(streamId, last);
-    const atFirst =
-      ids.length === 1 ? atLast : first < 0 ? undefined : await this.eventAt(streamId, first);
-    const same = (stored: string | undefined, id: string | undefined) =>
-      stored !== undefined && stored.toLowerCase() === id?.toLowerCase();
-    if (!same(atLast?.id, ids[ids.length - 1]) || !same(atFirst?.id, ids[0]))
-      throw duplicateEventId();
-    const position = toRecordedEvent(atLast)?.position;
-    if (position === undefined)
-      throw new EventStoreError(
-        'EVENT_STORE.UNAVAILABLE',
-        `KurrentDB append on stream ${streamId}: no position for revision ${last}`,
-      );
-    return position;
-  }
-
-  private async eventAt(
-    streamId: string,
-    revision: number,
-  ): Promise<KurrentRecordedEvent | undefined> {
-    for await (const resolved of this.client.readStream(streamId, {
-      direction: FORWARDS,
-      fromRevision: BigInt(revision),
-      maxCount: 1,
-    }))
-      return resolved.event;
-    return undefined;
   }
 
   private assertOpen(): void {

@@ -12,12 +12,15 @@ import fc from 'fast-check';
 import { EventStoreError, WrongExpectedRevision } from '../event-store.errors';
 import type { Position } from '../event-store.port';
 import {
+  HASH_METADATA_KEY,
   comparePositions,
   decodePosition,
   encodePosition,
   isStreamNotFound,
   isSystemEvent,
+  isWrongExpectedVersion,
   matchesNothing,
+  storedHash,
   toActualRevision,
   toEventStoreError,
   toRecordedEvent,
@@ -184,6 +187,12 @@ describe('KurrentDB error mapping', () => {
     expect(toEventStoreError(ours, { operation: 'append' })).toBe(ours);
   });
 
+  it('recognises a wrong expected version', () => {
+    expect(isWrongExpectedVersion(wrongVersion(0n, 1n))).toBe(true);
+    expect(isWrongExpectedVersion(new StreamNotFoundError(undefined, 'Customer-1'))).toBe(false);
+    expect(isWrongExpectedVersion(new Error('wrong-expected-version'))).toBe(false);
+  });
+
   it('recognises a missing stream', () => {
     expect(isStreamNotFound(new StreamNotFoundError(undefined, 'Customer-1'))).toBe(true);
     expect(isStreamNotFound(new UnavailableError())).toBe(false);
@@ -257,6 +266,26 @@ describe('KurrentDB recorded events', () => {
       metadata: { actorId: 'user-1' },
       recordedAt: created,
     });
+  });
+
+  it('moves the chain hash out of the metadata, leaving what the caller wrote', () => {
+    const hash = 'ab'.repeat(32);
+    const sut = toRecordedEvent(
+      record({ metadata: { actorId: 'user-1', [HASH_METADATA_KEY]: hash } }),
+    );
+    expect(sut?.hash).toBe(hash);
+    expect(sut?.metadata).toEqual({ actorId: 'user-1' });
+    expect(storedHash(record({ metadata: { [HASH_METADATA_KEY]: hash } }))).toBe(hash);
+  });
+
+  it.each([
+    ['no hash', {}],
+    ['a hash that is not 64 lowercase hex digits', { [HASH_METADATA_KEY]: 'AB'.repeat(32) }],
+    ['a hash that is not a string', { [HASH_METADATA_KEY]: 7 }],
+  ])('reads an event with %s as unhashed, never passing the key on', (_name, metadata) => {
+    const sut = toRecordedEvent(record({ metadata }));
+    expect(sut).not.toHaveProperty('hash');
+    expect(sut?.metadata).toEqual({});
   });
 
   it('defaults missing metadata to {}', () => {

@@ -176,6 +176,12 @@ export const toEventStoreError = (error: unknown, context: ErrorContext): unknow
   return error;
 };
 
+/** The server refused an append because the stream is not at the state it was sent with. */
+export const isWrongExpectedVersion = (error: unknown): boolean =>
+  error instanceof Error &&
+  isCommandError(error) &&
+  error.type === ErrorType.WRONG_EXPECTED_VERSION;
+
 export const isStreamNotFound = (error: unknown): boolean =>
   error instanceof Error && isCommandError(error) && error.type === ErrorType.STREAM_NOT_FOUND;
 
@@ -210,7 +216,7 @@ export const toServerFilter = (filter: AllFilter | undefined): Filter => {
 export const matchesNothing = (filter: AllFilter | undefined): boolean =>
   filter?.eventTypes?.length === 0 || filter?.streamPrefixes?.length === 0;
 
-// ---- events ---------------------------------------------------------------------------------
+// ---- the hash chain -------------------------------------------------------------------------
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' &&
@@ -219,8 +225,40 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   !(value instanceof Uint8Array);
 
 /**
+ * Where the adapter keeps an event's chain hash (`event-hash.ts`): inside the stored metadata,
+ * because KurrentDB records have no other field to spare. Stripped on read, so `metadata` is what
+ * the caller wrote and the digest covers exactly that; callers may not use the key themselves.
+ */
+export const HASH_METADATA_KEY = '$custodia.hash';
+
+const HEX_HASH = /^[0-9a-f]{64}$/;
+
+/** The chain hash stored with a record, or undefined (written before the chain, or not ours). */
+export const storedHash = (record: KurrentRecordedEvent | undefined): string | undefined => {
+  const metadata: unknown = record?.metadata;
+  if (!isPlainObject(metadata)) return undefined;
+  const hash = metadata[HASH_METADATA_KEY];
+  return typeof hash === 'string' && HEX_HASH.test(hash) ? hash : undefined;
+};
+
+/** The caller's metadata with the hash under the reserved key, as the adapter stores it. */
+export const withHash = (
+  metadata: Readonly<Record<string, unknown>>,
+  hash: string,
+): Record<string, unknown> => ({ ...metadata, [HASH_METADATA_KEY]: hash });
+
+const withoutHash = (metadata: Record<string, unknown>): Record<string, unknown> => {
+  if (!(HASH_METADATA_KEY in metadata)) return metadata;
+  const { [HASH_METADATA_KEY]: _hash, ...rest } = metadata;
+  return rest;
+};
+
+// ---- events ---------------------------------------------------------------------------------
+
+/**
  * A stored record as the port's `RecordedEvent`, or undefined when it is not one of ours: system
  * events, binary payloads or JSON that is not an object (another application on the same server).
+ * The chain hash moves from the metadata to `hash`.
  */
 export const toRecordedEvent = (
   record: KurrentRecordedEvent | undefined,
@@ -233,6 +271,7 @@ export const toRecordedEvent = (
       'EVENT_STORE.UNAVAILABLE',
       'KurrentDB returned an event without its log position (EventStoreDB 22.6 or later needed)',
     );
+  const hash = storedHash(record);
   return {
     id: record.id,
     streamId: record.streamId,
@@ -240,7 +279,8 @@ export const toRecordedEvent = (
     revision: toRevision(record.revision),
     position: encodePosition(record.position),
     data: record.data,
-    metadata: isPlainObject(record.metadata) ? record.metadata : {},
+    metadata: isPlainObject(record.metadata) ? withoutHash(record.metadata) : {},
     recordedAt: record.created,
+    ...(hash === undefined ? {} : { hash }),
   };
 };
