@@ -34,6 +34,8 @@ type Entry = {
 type Page = { entries: Entry[]; nextCursor: string | null };
 type Exposure = {
   registered: boolean;
+  erased: boolean;
+  fieldsHeld: string[];
   ownerId: string | null;
   users: {
     userId: string;
@@ -71,10 +73,10 @@ describe('GET /v1/audit/access and /v1/audit/exposure', () => {
   };
   const timeline = async (query: string): Promise<Entry[]> =>
     ((await auditGet(`/v1/audit/access?limit=500&${query}`)).body as Page).entries;
-  const exposure = async (when: string): Promise<Exposure> =>
+  const exposure = async (when: string, id = customerId): Promise<Exposure> =>
     (
       await auditGet(
-        `/v1/audit/exposure?customerId=${customerId}&at=${encodeURIComponent(when)}`,
+        `/v1/audit/exposure?customerId=${id}&at=${encodeURIComponent(when)}`,
         tokens.dpo,
       )
     ).body as Exposure;
@@ -351,5 +353,54 @@ describe('GET /v1/audit/access and /v1/audit/exposure', () => {
       tokens.auditor,
       404,
     );
+  });
+
+  it('records a correction and an erasure, and says what it still can of an erased customer', async () => {
+    const dpo = (path: string, body: object = {}) =>
+      http().post(path).auth(tokens.dpo, { type: 'bearer' }).send(body);
+    const request = async (type: string): Promise<string> => {
+      const res = await dpo('/v1/privacy-requests', {
+        customerId: otherCustomerId,
+        type,
+        regime: 'PIPL',
+      }).expect(201);
+      const id = (res.body as { id: string }).id;
+      await dpo(`/v1/privacy-requests/${id}/verify`).expect(200);
+      return id;
+    };
+    const correction = await request('correction');
+    await dpo(`/v1/privacy-requests/${correction}/execute`, {
+      changes: { email: `${CANARY_EMAIL}.cn` },
+    }).expect(200);
+    const beforeErasure = await moment();
+    const erasure = await request('erasure');
+    await dpo(`/v1/privacy-requests/${erasure}/execute`).expect(200);
+    const afterErasure = await moment();
+
+    const entries = await eventually(async () => {
+      const found = await timeline(`customerId=${otherCustomerId}&kind=corrected,updated,erased`);
+      expect(found.map((entry) => entry.kind).sort()).toEqual(['corrected', 'erased', 'updated']);
+      return found;
+    });
+    const kind = (name: string) => entries.find((entry) => entry.kind === name);
+    expect(entries[0]?.kind).toBe('erased');
+    expect(kind('corrected')).toMatchObject({
+      actorId: 'dpo',
+      fields: [{ field: 'email', change: 'set' }],
+      detail: { requestId: correction },
+    });
+    // The amendment itself carries the request's id as its correlation.
+    expect(kind('updated')).toMatchObject({ requestId: correction, fields: [{ field: 'email' }] });
+    expect(kind('erased')).toMatchObject({ actorId: 'dpo', detail: { requestId: erasure } });
+
+    const before = await exposure(beforeErasure, otherCustomerId);
+    expect(before).toMatchObject({ erased: false, ownerId: 'rep.east' });
+    expect(before.fieldsHeld).toEqual(['email', 'name', 'phone']);
+    expect(who(before)).toContain('rep.east: sales_followup');
+    const after = await exposure(afterErasure, otherCustomerId);
+    expect(after).toMatchObject({ erased: true, ownerId: 'rep.east', users: [], fieldsHeld: [] });
+    expect(after.actualAccesses.map((access) => `${access.actorId} ${access.kind}`)).toEqual([
+      'rep.east viewed',
+    ]);
   });
 });
