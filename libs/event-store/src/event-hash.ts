@@ -31,34 +31,35 @@ const notCanonical = (rule: string): EventStoreError =>
 /**
  * JSON with object keys sorted by UTF-16 code units at every level and no whitespace, so a
  * document read back from jsonb (which reorders keys) gives the bytes it was written with.
- * Numbers use JavaScript's shortest round-trip form, which jsonb keeps exactly; non-finite
- * numbers, undefined inside arrays and non-plain values are refused, as JSON would lose them.
+ * Otherwise exactly what `JSON.stringify` stores: `toJSON()` is used (a Date becomes its ISO
+ * string), undefined, functions and symbols are dropped from objects and become null in arrays,
+ * non-finite numbers become null. The digest is therefore the same whether it is computed over
+ * the value a caller appended or over what any store gives back.
  */
-export const canonicalJson = (value: unknown): string => {
+export const canonicalJson = (value: unknown): string => canonical(value) ?? 'null';
+
+/** undefined where JSON.stringify would leave the value out. */
+const canonical = (input: unknown): string | undefined => {
+  let value = input;
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { toJSON?: unknown }).toJSON === 'function'
+  )
+    value = (value as { toJSON: () => unknown }).toJSON();
   if (value === null || typeof value === 'boolean' || typeof value === 'string')
     return JSON.stringify(value);
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw notCanonical('numbers must be finite');
-    return JSON.stringify(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+  if (typeof value === 'bigint') throw notCanonical('must not hold a bigint');
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol')
+    return undefined;
+  if (Array.isArray(value)) return `[${value.map((item) => canonical(item) ?? 'null').join(',')}]`;
+  const members: string[] = [];
+  for (const key of Object.keys(value).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const item = canonical((value as Record<string, unknown>)[key]);
+    if (item !== undefined) members.push(`${JSON.stringify(key)}:${item}`);
   }
-  if (Array.isArray(value)) {
-    return `[${value
-      .map((item) => {
-        if (item === undefined) throw notCanonical('arrays must not hold undefined');
-        return canonicalJson(item);
-      })
-      .join(',')}]`;
-  }
-  if (typeof value === 'object') {
-    const prototype = Object.getPrototypeOf(value) as unknown;
-    if (prototype !== Object.prototype && prototype !== null)
-      throw notCanonical('must be plain JSON objects');
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-  }
-  throw notCanonical(`must be JSON (found ${typeof value})`);
+  return `{${members.join(',')}}`;
 };
 
 /** SHA-256 of the event's canonical content; independent of its position. */
