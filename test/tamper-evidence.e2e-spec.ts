@@ -1,9 +1,17 @@
 import { createPublicKey, verify } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
-import { canonicalJson } from '@custodia/event-store';
-import { DATA_SOURCE } from '@custodia/runtime';
+import type { SigningKey } from '@custodia/crypto-shredding';
+import { canonicalJson, EVENT_STORE, type EventStore } from '@custodia/event-store';
+import { CLOCK, type Clock } from '@custodia/platform';
+import { DATA_SOURCE, SIGNING_KEY } from '@custodia/runtime';
+import { ExportLogCommand } from '../apps/cli/src/commands/export-log.command';
+import { AuditPublicKeyCommand } from '../apps/cli/src/commands/tree-head.command';
+import { VerifyCommand } from '../apps/cli/src/commands/verify.command';
 import { aMobile, createTestDatabase, type TestDatabase } from '@custodia/testing';
 import { tokenFor } from './support/identity-tokens';
 import { registerUsers, ROLE_USERS } from './support/identity-users';
@@ -35,6 +43,29 @@ describe('tamper evidence over HTTP', () => {
     http().get('/v1/audit/verify').auth(token, { type: 'bearer' });
   const report = async (): Promise<Report> =>
     (await verifyAs(tokens.auditor).expect(200)).body as Report;
+
+  /** Runs a CLI command as `npm run cli` would; what it printed and the exit status it set. */
+  const cli = async (run: () => Promise<void>): Promise<{ out: string; exitCode: number }> => {
+    const printed: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    const before = process.exitCode;
+    try {
+      await run();
+      return { out: printed.join(''), exitCode: Number(process.exitCode ?? 0) };
+    } finally {
+      write.mockRestore();
+      process.exitCode = before;
+    }
+  };
+  const storeVerify = () =>
+    new VerifyCommand(
+      sut.get<EventStore>(EVENT_STORE),
+      sut.get<DataSource>(DATA_SOURCE),
+      sut.get<() => Promise<SigningKey>>(SIGNING_KEY),
+    );
 
   beforeAll(async () => {
     db = await createTestDatabase('tamper-evidence');
@@ -95,6 +126,41 @@ describe('tamper evidence over HTTP', () => {
     expect(after.publicKey.keyId).toBe(key.keyId);
   });
 
+  it('exports the log and verifies the file offline with the public key alone (the CLI)', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'custodia-export-'));
+    try {
+      const file = join(directory, 'log.ndjson');
+      const keyFile = join(directory, 'key.pem');
+      const exported = await cli(() =>
+        new ExportLogCommand(sut.get<EventStore>(EVENT_STORE), sut.get<Clock>(CLOCK)).run([], {
+          out: file,
+        }),
+      );
+      expect(exported.out).toMatch(/^Exported \d+ events to /);
+      const text = await readFile(file, 'utf8');
+      expect(text).not.toContain(PERSON.name);
+      expect(text).not.toContain(PERSON.phone);
+      const key = await cli(() =>
+        new AuditPublicKeyCommand(sut.get<() => Promise<SigningKey>>(SIGNING_KEY)).run(),
+      );
+      await writeFile(keyFile, key.out);
+
+      // No store, no data source, no vault: the file and the key only.
+      const offline = await cli(() =>
+        new VerifyCommand(undefined, undefined, undefined).run([], { file, publicKey: keyFile }),
+      );
+      expect(offline.exitCode).toBe(0);
+      expect(offline.out).toMatch(
+        /^OK: \d+ events in \d+ streams; 1 of 1 signed tree heads verified/,
+      );
+
+      const online = await cli(() => storeVerify().run([], {}));
+      expect(online).toEqual(offline);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
   it('names an event changed directly in the database, and shows no personal value', async () => {
     const [{ global_position: position }] = await dataSource.query<{ global_position: string }[]>(
       `SELECT global_position FROM events WHERE stream_id = $1 AND revision = 0`,
@@ -119,6 +185,12 @@ describe('tamper evidence over HTTP', () => {
     });
     expect(response.text).not.toContain(PERSON.name);
     expect(response.text).not.toContain(PERSON.phone);
+
+    const printed = await cli(() => storeVerify().run([], {}));
+    expect(printed.exitCode).toBe(1);
+    expect(printed.out).toMatch(/^FAILED: first bad position \S+ \(index \d+, hash-mismatch\)/);
+    expect(printed.out).toContain(`Customer-${customerId}`);
+    expect(printed.out).not.toContain('改过的公司');
   });
 
   it.each(['sales', 'salesManager', 'finance', 'admin'] as const)(

@@ -6,19 +6,28 @@ import {
   DATABASE_HANDLE,
   PROJECTION_RUNNER,
   RUN_PROJECTOR,
+  SIGNING_KEY,
   StorageModule,
+  TREE_HEAD_SIGNER,
 } from '@custodia/runtime';
+import { ExportLogCommand } from './commands/export-log.command';
 import { RebuildCommand } from './commands/rebuild.command';
 import { ReconcileKeysCommand } from './commands/reconcile-keys.command';
 import { RotateMasterKeyCommand } from './commands/rotate-master-key.command';
 import { TokenCommand } from './commands/token.command';
+import { AuditPublicKeyCommand, SignTreeHeadCommand } from './commands/tree-head.command';
+import { VerifyCommand } from './commands/verify.command';
 
 /** Every command, one file each under commands/. Add new ones here. */
 export const COMMANDS = [
+  AuditPublicKeyCommand,
+  ExportLogCommand,
   RebuildCommand,
   ReconcileKeysCommand,
   RotateMasterKeyCommand,
+  SignTreeHeadCommand,
   TokenCommand,
+  VerifyCommand,
 ];
 
 const STORAGE_TOKENS = [
@@ -27,9 +36,14 @@ const STORAGE_TOKENS = [
   EVENT_STORE,
   PROJECTION_RUNNER,
   RUN_PROJECTOR,
+  SIGNING_KEY,
+  TREE_HEAD_SIGNER,
 ];
 
-/** For `--help`: commands are listed without starting a database; nothing may run. */
+/**
+ * For `--help` and offline verification (`verify --file`): no database is started; commands
+ * that need one say so.
+ */
 @Global()
 @Module({
   providers: STORAGE_TOKENS.map((token) => ({ provide: token, useValue: undefined })),

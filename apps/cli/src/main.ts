@@ -7,6 +7,10 @@ import { CliModule } from './cli.module';
 const args = process.argv.slice(2);
 const wantsHelpOnly =
   args.length === 0 || args[0] === 'help' || args.includes('--help') || args.includes('-h');
+/** `verify --file …` checks an exported log: no database, no configuration. */
+const offline =
+  args[0] === 'verify' && args.some((arg) => arg === '--file' || arg.startsWith('--file='));
+const withoutStorage = wantsHelpOnly || offline;
 
 /** One line on stderr and exit status 1; the stack stays out of the terminal. */
 const reportFailure = (error: Error): void => {
@@ -27,7 +31,7 @@ const reportFailure = (error: Error): void => {
  */
 const main = async (): Promise<void> => {
   process.env.LOG_LEVEL ??= 'error';
-  const runtime = wantsHelpOnly ? undefined : await bootRuntime('cli', process.stderr);
+  const runtime = withoutStorage ? undefined : await bootRuntime('cli', process.stderr);
   // Help needs no environment. A running command keeps the boot signal handler: Ctrl-C stops
   // the embedded database this process started, then exits.
   const config = runtime?.config ?? loadConfig({ LOG_LEVEL: 'warn' });
