@@ -138,4 +138,22 @@ describe(`${AccessTimelineSearch.name} plans`, () => {
       process.stdout.write(`\n${ROWS} rows: slowest of 25 customers ${Math.max(...times)} ms\n`);
     expect(Math.max(...times)).toBeLessThan(20);
   });
+
+  it('streams page by page as entries are pulled, never the whole range at once', async () => {
+    let queries = 0;
+    const counting = {
+      query: (sql: string, parameters?: unknown[]) => {
+        queries += 1;
+        return dataSource.query(sql, parameters);
+      },
+    } as unknown as DataSource;
+    const stream = new AccessTimelineSearch(counting).stream({});
+    expect(queries).toBe(0);
+    await stream.next();
+    expect(queries).toBe(1);
+    let pulled = 1;
+    for await (const _ of stream) if ((pulled += 1) === 501) break;
+    // 501 of ROWS entries took two pages of 500; the rest was never read.
+    expect(queries).toBe(2);
+  });
 });
