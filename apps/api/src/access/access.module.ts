@@ -38,8 +38,10 @@ const REVEALS_PER_HOUR_UNDER_NOTICE = 5;
     {
       provide: CUSTOMER_VIEWS,
       inject: [DATA_SOURCE, BLIND_INDEX],
-      useFactory: (dataSource: DataSource, blindIndex: BlindIndex) =>
-        new PostgresCustomerViews(preparedQueries(dataSource), blindIndex),
+      useFactory: (dataSource: DataSource, blindIndex: BlindIndex) => {
+        const queries = preparedQueries(dataSource);
+        return new PostgresCustomerViews(queries, blindIndex, queries.customPlan);
+      },
     },
     {
       provide: REVEAL_RATE_LIMITER,

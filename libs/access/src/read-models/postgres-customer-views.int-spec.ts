@@ -286,6 +286,40 @@ describe(PostgresCustomerViews.name, () => {
     }
   });
 
+  it('lists next follow-up windows through unnamed statements, planned for their dates', async () => {
+    // A named statement settles on a generic plan after five executions; for a date window that
+    // plan reads and sorts the whole window (docs/plans/customer-directory.md).
+    const queries = preparedQueries(dataSource);
+    const named: string[] = [];
+    const routed = new PostgresCustomerViews(
+      {
+        query: <T>(text: string, values?: unknown[]): Promise<T> => {
+          named.push(text);
+          return queries.query<T>(text, values);
+        },
+      },
+      blindIndex,
+      queries.customPlan,
+    );
+    const window: DirectoryFilter = {
+      scope: { kind: 'some', ownerIds: ['rep-1'], teams: ['west'] },
+      nextFollowUpFrom: '2026-07-03T00:00:00.000Z',
+      nextFollowUpTo: '2026-07-10T00:00:00.000Z',
+    };
+    for (let round = 0; round < 7; round += 1) {
+      expect(await routed.listDirectory(window, undefined, 4)).toEqual(
+        await sut.listDirectory(window, undefined, 4),
+      );
+    }
+    expect(named).toEqual([]);
+    await routed.listDirectory(
+      { ...window, nextFollowUpFrom: undefined, nextFollowUpTo: undefined },
+      undefined,
+      4,
+    );
+    expect(named).toHaveLength(1);
+  });
+
   it('rejects a malformed cursor with a typed error naming the cursor', async () => {
     for (const cursor of ['%%%', Buffer.from('not-a-uuid').toString('base64url'), '']) {
       const attempt = sut.listDirectory(ALL, cursor, 10);

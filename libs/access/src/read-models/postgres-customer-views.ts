@@ -125,6 +125,12 @@ export class PostgresCustomerViews implements CustomerViews {
   constructor(
     private readonly db: Queryable,
     private readonly blindIndex: BlindIndex,
+    /**
+     * Runs the lists of a next follow-up window: they need a plan made for their dates
+     * (`preparedQueries(…).customPlan`), not the generic plan a named statement settles on.
+     * Default: `db`.
+     */
+    private readonly dateWindowDb: Queryable = db,
   ) {}
 
   async directoryEntry(customerId: string): Promise<DirectoryRow | undefined> {
@@ -211,10 +217,8 @@ export class PostgresCustomerViews implements CustomerViews {
               ORDER BY ${order} LIMIT ${limitParameter}`;
     }
     if (byDate) {
-      const rows: (DirectoryRecord & { next_follow_up_us: string })[] = await this.db.query(
-        sql,
-        parameters,
-      );
+      const rows: (DirectoryRecord & { next_follow_up_us: string })[] =
+        await this.dateWindowDb.query(sql, parameters);
       return pageOf(rows, size, toDirectoryRow, (row) =>
         dateCursorText(row.next_follow_up_us, row.customer_id),
       );
