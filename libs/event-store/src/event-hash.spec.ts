@@ -19,10 +19,11 @@ describe(canonicalJson.name, () => {
   it('gives the same bytes for a value and for that value after a JSON round trip in any key order', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
-        const reordered = JSON.parse(JSON.stringify(value), function (this: unknown, _key, item) {
-          if (typeof item !== 'object' || item === null || Array.isArray(item)) return item;
-          return Object.fromEntries(Object.entries(item as object).reverse());
-        }) as unknown;
+        const reverseKeys = (_key: string, item: unknown): unknown =>
+          typeof item !== 'object' || item === null || Array.isArray(item)
+            ? item
+            : Object.fromEntries(Object.entries(item).reverse());
+        const reordered = JSON.parse(JSON.stringify(value), reverseKeys) as unknown;
         expect(canonicalJson(reordered)).toBe(canonicalJson(value));
         expect(JSON.parse(canonicalJson(value))).toEqual(JSON.parse(JSON.stringify(value)));
       }),
