@@ -1,16 +1,13 @@
+import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import { signDevelopmentToken } from '@custodia/identity';
-import { type Config, createLogger, loadConfig, openDatabase } from '@custodia/platform';
-import { ACCESS_LOG, type AccessLog } from '../apps/api/src/access/access-log';
-import { AppModule } from '../apps/api/src/app.module';
-import { setupHttpApp } from '../apps/api/src/http/http-app.setup';
 import { seedDirectory, teamName } from './access-directory-seed';
+import { cpuMs, cpuPerRequest, writePlans } from './access-diagnostics';
 import { type HttpClient, httpClient, type HttpResponse } from './access-http';
 import { execute } from './bench-database';
+import { Client } from 'pg';
 import { interleave, median, percentile, rate, sleep, timedWindow } from './measure';
 import { row, type Row } from './report';
 
@@ -25,6 +22,11 @@ export type AccessSettings = {
   readonly teams: number;
   readonly samples: number;
   readonly warmupSamples: number;
+  /**
+   * `paused`: the projector process is stopped (SIGSTOP) while list latency is measured, once it
+   * has caught up, and resumed after each list row; `live`: it runs throughout.
+   */
+  readonly listProjector: 'paused' | 'live';
 };
 
 const PURPOSE = 'sales_followup';
@@ -37,7 +39,7 @@ const REP_TEAM = teamName(0);
 const PAGE = 50;
 const DAY_MS = 86_400_000;
 
-/** A scratch database next to the bench's own, so the apps' projector sees an empty log. */
+/** A scratch database next to the bench's own, so the projector sees an empty log. */
 const scratchDatabase = async (url: string): Promise<{ url: string; drop(): Promise<void> }> => {
   const admin = new URL(url);
   admin.pathname = '/postgres';
@@ -51,28 +53,47 @@ const scratchDatabase = async (url: string): Promise<{ url: string; drop(): Prom
   };
 };
 
-/**
- * The real AppModule and HTTP setup (as `npm start` and test/support/test-app.ts build them),
- * listening on an ephemeral port. `accessLog` replaces the ACCESS_LOG provider and nothing else.
- */
-const startApp = async (
-  config: Config,
-  accessLog?: AccessLog,
-): Promise<{ app: NestExpressApplication; baseUrl: string }> => {
-  const database = await openDatabase(config, createLogger('silent'));
-  let builder = Test.createTestingModule({ imports: [AppModule.register({ config, database })] });
-  if (accessLog !== undefined) builder = builder.overrideProvider(ACCESS_LOG).useValue(accessLog);
-  const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({
-    bodyParser: false,
-    logger: false,
-  });
-  setupHttpApp(app);
-  await app.init();
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  return { app, baseUrl: `http://127.0.0.1:${port}` };
+type BenchProcess = {
+  readonly pid: number;
+  readonly port: number | undefined;
+  stop(): Promise<void>;
 };
+
+/**
+ * Forks bench/access-process.ts in `role` with `env` on top of this process's environment and
+ * waits until it is ready. BENCH_CPU_PROF=<dir> starts it under `--cpu-prof` (profile named
+ * after `label`, written when it stops).
+ */
+const startProcess = (label: string, env: Record<string, string>): Promise<BenchProcess> =>
+  new Promise((resolve, reject) => {
+    const profileDir = process.env.BENCH_CPU_PROF;
+    const child = fork(join(__dirname, 'access-process.js'), [], {
+      env: { ...process.env, ...env },
+      execArgv:
+        profileDir === undefined
+          ? []
+          : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${label}.cpuprofile`],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    const failed = (code: number | null) =>
+      reject(new Error(`bench access: the ${label} process exited (${code}) before it was ready`));
+    child.once('exit', failed);
+    child.once('message', (message: { port?: number }) => {
+      child.off('exit', failed);
+      resolve({
+        pid: child.pid ?? 0,
+        port: message.port,
+        stop: async () => {
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          child.send('stop');
+          const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+          await exited;
+          clearTimeout(timer);
+        },
+      });
+    });
+  });
 
 const expectStatus = (what: string, res: HttpResponse, status: number): HttpResponse => {
   if (res.status !== status) {
@@ -150,7 +171,12 @@ const singleReadRow = async (
   );
 };
 
-type ListVariant = { readonly name: string; readonly path: string };
+type ListVariant = {
+  readonly name: string;
+  /** Query parameters after `limit` (the directory filter, or a cursor). */
+  readonly query: Record<string, string>;
+  readonly path: string;
+};
 
 /**
  * p50 and p99 of one list request, sequential (one in flight), `samples` per side after
@@ -199,6 +225,39 @@ const listRows = async (
   ];
 };
 
+/**
+ * Stops the projector process (SIGSTOP) once it has caught up: its CPU time stood still for
+ * 300 ms and no connection to the database is inside a statement or a transaction (so it holds
+ * no lock and no snapshot while stopped). Returns how to resume it (SIGCONT).
+ */
+const pauseProjector = async (url: string, pid: number): Promise<() => void> => {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  const busy = async (): Promise<number> => {
+    const { rows } = await client.query<{ busy: number }>(
+      `SELECT count(*)::int AS busy FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid()
+          AND state IS NOT NULL AND state <> 'idle'`,
+    );
+    return rows[0].busy;
+  };
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (Date.now() > deadline) throw new Error('bench access: the projector never caught up');
+      const before = await cpuMs(pid);
+      await sleep(300);
+      if ((await cpuMs(pid)) !== before || (await busy()) > 0) continue;
+      process.kill(pid, 'SIGSTOP');
+      await sleep(20);
+      if ((await busy()) === 0) return () => process.kill(pid, 'SIGCONT');
+      process.kill(pid, 'SIGCONT'); // stopped inside a transaction after all: try again
+    }
+  } finally {
+    await client.end();
+  }
+};
+
 /** The cursor that opens page `page` (1-based) of `path` for the manager. */
 const cursorTo = async (side: Side, token: string, path: string, page: number): Promise<string> => {
   let cursor: string | null = null;
@@ -218,9 +277,10 @@ const cursorTo = async (side: Side, token: string, path: string, page: number): 
 
 /**
  * The `access` group: what auditing every read costs over real HTTP, and list latency in a
- * directory of `directorySize` customers. Two instances of the real app on one scratch database
- * (both run the inline projector; one holds the projections' advisory locks): the subject as
- * configured, the reference with ACCESS_LOG replaced by a no-op `record`.
+ * directory of `directorySize` customers. Processes of their own on one scratch database, the
+ * load generated from this one: two instances of the real app with PROJECTOR=off (the subject
+ * as configured, the reference with ACCESS_LOG replaced by a no-op `record`) and one projector
+ * (projections and alert rules), paused while list latency is measured (`listProjector`).
  */
 export const accessBenchmark = async (
   url: string,
@@ -230,26 +290,36 @@ export const accessBenchmark = async (
   progress(`access: two apps over HTTP, ${s.callers} callers; lists over ${s.directorySize} rows`);
   const scratch = await scratchDatabase(url);
   const secret = randomBytes(32).toString('hex');
-  const config = loadConfig({
+  const env = {
     DATABASE_URL: scratch.url,
     LOG_LEVEL: 'silent',
-    PROJECTOR: 'inline',
+    // The APIs serve requests only; projections and alert rules run in their own process.
+    PROJECTOR: 'off',
     AUTH_JWT_SECRET: secret,
     CUSTODIA_MASTER_KEY: randomBytes(32).toString('base64'),
     BOOTSTRAP_ADMIN_ID: ADMIN,
-  });
-  const apps: NestExpressApplication[] = [];
+  };
+  const processes: BenchProcess[] = [];
   const clients: HttpClient[] = [];
   try {
     // One after the other: the first runs the migrations and creates the bootstrap admin.
-    const audited = await startApp(config);
-    apps.push(audited.app);
-    const unaudited = await startApp(config, { record: () => Promise.resolve(undefined) });
-    apps.push(unaudited.app);
-    const subject: Side = { label: 'audited', client: httpClient(audited.baseUrl, s.callers) };
+    const audited = await startProcess('api-audited', { ...env, BENCH_ROLE: 'api' });
+    processes.push(audited);
+    const projector = await startProcess('projector', { ...env, BENCH_ROLE: 'projector' });
+    processes.push(projector);
+    const unaudited = await startProcess('api-access-log-off', {
+      ...env,
+      BENCH_ROLE: 'api',
+      BENCH_ACCESS_LOG: 'off',
+    });
+    processes.push(unaudited);
+    const subject: Side = {
+      label: 'audited',
+      client: httpClient(`http://127.0.0.1:${audited.port}`, s.callers),
+    };
     const reference: Side = {
       label: 'access log off',
-      client: httpClient(unaudited.baseUrl, s.callers),
+      client: httpClient(`http://127.0.0.1:${unaudited.port}`, s.callers),
     };
     clients.push(subject.client, reference.client);
 
@@ -316,27 +386,76 @@ export const accessBenchmark = async (
     const page5 = await cursorTo(subject, managerToken, first, 5);
     const from = new Date(Date.now() + DAY_MS);
     const to = new Date(from.getTime() + 7 * DAY_MS);
+    const listVariant = (name: string, query: Record<string, string>): ListVariant => ({
+      name,
+      query,
+      path: `${first}${Object.entries(query)
+        .map(([key, value]) => `&${key}=${encodeURIComponent(value)}`)
+        .join('')}`,
+    });
     const variants: ListVariant[] = [
-      { name: `GET /v1/customers?limit=${PAGE} (manager, page 1)`, path: first },
-      {
-        name: `GET /v1/customers?limit=${PAGE} (manager, page 5 by cursor)`,
-        path: `${first}&cursor=${encodeURIComponent(page5)}`,
-      },
-      {
-        name: `GET /v1/customers?limit=${PAGE}&nextFollowUpFrom/To (manager, 7 days)`,
-        path:
-          `${first}&nextFollowUpFrom=${encodeURIComponent(from.toISOString())}` +
-          `&nextFollowUpTo=${encodeURIComponent(to.toISOString())}`,
-      },
+      listVariant(`GET /v1/customers?limit=${PAGE} (manager, page 1)`, {}),
+      listVariant(`GET /v1/customers?limit=${PAGE} (manager, page 5 by cursor)`, {
+        cursor: page5,
+      }),
+      listVariant(`GET /v1/customers?limit=${PAGE}&nextFollowUpFrom/To (manager, 7 days)`, {
+        nextFollowUpFrom: from.toISOString(),
+        nextFollowUpTo: to.toISOString(),
+      }),
     ];
+    const plans = process.env.BENCH_ACCESS_PLANS;
+    if (plans !== undefined) {
+      await writePlans(
+        scratch.url,
+        plans,
+        variants.map(({ name, query: { cursor, ...filter } }) => ({
+          name,
+          // As the controller asks for the manager: their team's customers covering the purpose.
+          filter: {
+            ...filter,
+            scope: { kind: 'some', ownerIds: [], teams: [MANAGER_TEAM] },
+            coveringPurpose: PURPOSE,
+          },
+          cursor,
+          limit: PAGE,
+        })),
+      );
+      progress(`access: plans written to ${plans}`);
+    }
     for (const variant of variants) {
       progress(`access: ${variant.name}`);
-      rows.push(...(await listRows(subject, reference, managerToken, variant, s)));
+      const resume =
+        s.listProjector === 'paused' ? await pauseProjector(scratch.url, projector.pid) : () => {};
+      try {
+        rows.push(...(await listRows(subject, reference, managerToken, variant, s)));
+      } finally {
+        resume();
+      }
+      if (process.env.BENCH_ACCESS_CPU === '1') {
+        for (const [side, pid] of [
+          [subject, audited.pid],
+          [reference, unaudited.pid],
+        ] as const) {
+          const cost = await cpuPerRequest(
+            scratch.url,
+            { api: pid, projector: projector.pid },
+            100,
+            async () => {
+              const res = await side.client.call('GET', variant.path, {
+                token: managerToken,
+                purpose: PURPOSE,
+              });
+              expectStatus(variant.name, res, 200);
+            },
+          );
+          progress(`access:   ${side.label}: ${cost}`);
+        }
+      }
     }
     return rows;
   } finally {
     for (const client of clients) client.close();
-    for (const app of apps.reverse()) await app.close();
+    for (const child of processes.reverse()) await child.stop();
     await scratch.drop();
   }
 };

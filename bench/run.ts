@@ -66,6 +66,7 @@ const settings = {
     teams: 10,
     samples: quick ? 60 : 300,
     warmupSamples: quick ? 10 : 50,
+    listProjector: process.env.BENCH_LIST_PROJECTOR === 'live' ? 'live' : 'paused',
   } satisfies AccessSettings,
   erasure: {
     samples: quick ? 6 : 40,
