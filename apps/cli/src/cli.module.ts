@@ -14,6 +14,7 @@ import { ExportLogCommand } from './commands/export-log.command';
 import { RebuildCommand } from './commands/rebuild.command';
 import { ReconcileKeysCommand } from './commands/reconcile-keys.command';
 import { RotateMasterKeyCommand } from './commands/rotate-master-key.command';
+import { SeedCommand } from './commands/seed.command';
 import { TokenCommand } from './commands/token.command';
 import { AuditPublicKeyCommand, SignTreeHeadCommand } from './commands/tree-head.command';
 import { VerifyCommand } from './commands/verify.command';
@@ -25,6 +26,7 @@ export const COMMANDS = [
   RebuildCommand,
   ReconcileKeysCommand,
   RotateMasterKeyCommand,
+  SeedCommand,
   SignTreeHeadCommand,
   TokenCommand,
   VerifyCommand,
