@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { accessBenchmark, type AccessSettings } from './access.bench';
 import { appendBenchmarks, type AppendSettings } from './append.bench';
+import { auditBenchmark, type AuditSettings } from './audit.bench';
 import { commandsBenchmark, type CommandSettings } from './commands.bench';
 import { erasureBenchmark, type ErasureSettings } from './erasure.bench';
 import { openBenchDatabase, serverInfo } from './bench-database';
@@ -19,7 +20,15 @@ import { subscriptionBenchmark, type SubscriptionSettings } from './subscription
 const quick = process.env.BENCH_QUICK === '1';
 
 /** BENCH_ONLY=append,commands runs only those groups; such a partial run writes no results file. */
-const GROUPS = ['append', 'readAll', 'subscription', 'commands', 'access', 'erasure'] as const;
+const GROUPS = [
+  'append',
+  'readAll',
+  'subscription',
+  'commands',
+  'access',
+  'erasure',
+  'audit',
+] as const;
 type Group = (typeof GROUPS)[number];
 const only = (process.env.BENCH_ONLY ?? '')
   .split(',')
@@ -67,6 +76,7 @@ const settings = {
     samples: quick ? 60 : 300,
     warmupSamples: quick ? 10 : 50,
     listProjector: process.env.BENCH_LIST_PROJECTOR === 'live' ? 'live' : 'paused',
+    projectorNice: Number(process.env.BENCH_PROJECTOR_NICE ?? 10),
   } satisfies AccessSettings,
   erasure: {
     samples: quick ? 6 : 40,
@@ -75,6 +85,16 @@ const settings = {
     appendBatch: 500,
     prepareConcurrency: 4,
   } satisfies ErasureSettings,
+  audit: {
+    logSize: quick ? 20_000 : 1_000_000,
+    headEvery: quick ? 5_000 : 100_000,
+    passes: quick ? 1 : 3,
+    timelineRows: quick ? 100_000 : 1_000_000,
+    timelineCustomers: quick ? 5_000 : 50_000,
+    timelineSamples: quick ? 200 : 2_000,
+    timelineWarmup: quick ? 20 : 200,
+    timelineLimit: 100,
+  } satisfies AuditSettings,
 };
 
 const RESULTS = join(__dirname, '..', '..', 'bench', 'results', 'latest.json');
@@ -101,6 +121,7 @@ const main = async (): Promise<void> => {
       rows.push(...(await commandsBenchmark(db.url, settings.commands, progress)));
     if (runs('access')) rows.push(...(await accessBenchmark(db.url, settings.access, progress)));
     if (runs('erasure')) rows.push(...(await erasureBenchmark(db.url, settings.erasure, progress)));
+    if (runs('audit')) rows.push(...(await auditBenchmark(db.url, settings.audit, progress)));
 
     const results = {
       machine: machineInfo(info.pg, info.settings),
