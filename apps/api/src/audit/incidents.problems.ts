@@ -1,6 +1,5 @@
-import { STATUS_CODES } from 'node:http';
 import { IncidentError, type IncidentErrorCode } from '@custodia/audit';
-import type { ProblemInit } from '../http/problem-details';
+import { codedProblem, type ProblemInit } from '../http/problem-details';
 
 // 400: malformed or a missing note; 404: no such incident; 409: the status refuses the move.
 const STATUS: Readonly<Record<IncidentErrorCode, number>> = {
@@ -17,13 +16,5 @@ const STATUS: Readonly<Record<IncidentErrorCode, number>> = {
  */
 export const incidentProblem = (error: unknown): ProblemInit | undefined => {
   if (!(error instanceof IncidentError)) return undefined;
-  const status = STATUS[error.code];
-  return {
-    status,
-    slug: error.code.toLowerCase().replace(/[._]/g, '-'),
-    title: STATUS_CODES[status] ?? 'Error',
-    detail: error.message,
-    code: error.code,
-    ...(error.field === undefined ? {} : { errors: [{ field: error.field, rule: error.code }] }),
-  };
+  return codedProblem(error, STATUS[error.code]);
 };

@@ -1,8 +1,7 @@
-import { STATUS_CODES } from 'node:http';
 import { ConsentError, type ConsentErrorCode } from '@custodia/consent';
 import { CustomerError, type CustomerErrorCode } from '@custodia/customers';
 import { FollowUpError, type FollowUpErrorCode } from '@custodia/follow-ups';
-import type { ProblemInit } from './problem-details';
+import { codedProblem, type ProblemInit } from './problem-details';
 
 type Code = ConsentErrorCode | CustomerErrorCode | FollowUpErrorCode;
 
@@ -37,8 +36,6 @@ const STATUS: Readonly<Record<Code, number>> = {
 };
 
 /** `CUSTOMER.FIELD_NOT_COVERED` → `customer-field-not-covered`. */
-const slugOf = (code: Code): string => code.toLowerCase().replace(/[._]/g, '-');
-
 /**
  * The consent, customers and follow-ups errors as problem+json, naming the field and the rule.
  * Their messages are written never to hold a value; undefined for any other error.
@@ -53,13 +50,5 @@ export const customerStreamProblem = (error: unknown): ProblemInit | undefined =
   }
   const status = STATUS[error.code];
   if (status >= 500) return undefined;
-  const field = (error as { field?: string }).field;
-  return {
-    status,
-    slug: slugOf(error.code),
-    title: STATUS_CODES[status] ?? 'Error',
-    detail: error.message,
-    code: error.code,
-    ...(field === undefined ? {} : { errors: [{ field, rule: error.code }] }),
-  };
+  return codedProblem(error, status);
 };

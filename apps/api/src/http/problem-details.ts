@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { HttpException } from '@nestjs/common';
 
 /** One invalid input: the field path and the rule it broke, never the value. */
@@ -56,3 +57,25 @@ export class RequestValidationException extends ProblemException {
     this.name = 'RequestValidationException';
   }
 }
+
+/** A domain error as the contexts throw them: a code, a message without values, maybe a field. */
+export type CodedError<Code extends string> = Error & {
+  readonly code: Code;
+  readonly field?: string;
+};
+
+/**
+ * The problem+json of a domain error whose status comes from its code: the slug is the code
+ * (`PRIVACY.HOLD_ACTIVE` → `privacy-hold-active`) and the field, when there is one, is named.
+ */
+export const codedProblem = <Code extends string>(
+  error: CodedError<Code>,
+  status: number,
+): ProblemInit => ({
+  status,
+  slug: error.code.toLowerCase().replace(/[._]/g, '-'),
+  title: STATUS_CODES[status] ?? 'Error',
+  detail: error.message,
+  code: error.code,
+  ...(error.field === undefined ? {} : { errors: [{ field: error.field, rule: error.code }] }),
+});

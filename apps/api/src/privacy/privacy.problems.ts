@@ -1,6 +1,5 @@
-import { STATUS_CODES } from 'node:http';
 import { PrivacyError, type PrivacyErrorCode } from '@custodia/privacy';
-import type { ProblemInit } from '../http/problem-details';
+import { codedProblem, type ProblemInit } from '../http/problem-details';
 
 // 400: malformed; 404: no such request, hold or customer; 409: the request's state refuses it.
 const STATUS: Readonly<Record<PrivacyErrorCode, number>> = {
@@ -23,13 +22,5 @@ const STATUS: Readonly<Record<PrivacyErrorCode, number>> = {
  */
 export const privacyProblem = (error: unknown): ProblemInit | undefined => {
   if (!(error instanceof PrivacyError)) return undefined;
-  const status = STATUS[error.code];
-  return {
-    status,
-    slug: error.code.toLowerCase().replace(/[._]/g, '-'),
-    title: STATUS_CODES[status] ?? 'Error',
-    detail: error.message,
-    code: error.code,
-    ...(error.field === undefined ? {} : { errors: [{ field: error.field, rule: error.code }] }),
-  };
+  return codedProblem(error, STATUS[error.code]);
 };
