@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { signDevelopmentToken } from '@custodia/identity';
@@ -27,6 +28,12 @@ export type AccessSettings = {
    * has caught up, and resumed after each list row; `live`: it runs throughout.
    */
   readonly listProjector: 'paused' | 'live';
+  /**
+   * The projector process's nice value (os.setPriority; 0 = the APIs' priority): projections and
+   * alert rules are background work, so under saturation they lag instead of taking CPU from
+   * the requests, as on a host of their own.
+   */
+  readonly projectorNice: number;
 };
 
 const PURPOSE = 'sales_followup';
@@ -306,6 +313,7 @@ export const accessBenchmark = async (
     const audited = await startProcess('api-audited', { ...env, BENCH_ROLE: 'api' });
     processes.push(audited);
     const projector = await startProcess('projector', { ...env, BENCH_ROLE: 'projector' });
+    setPriority(projector.pid, s.projectorNice);
     processes.push(projector);
     const unaudited = await startProcess('api-access-log-off', {
       ...env,
