@@ -156,14 +156,17 @@ export class SeedCommand extends CommandRunner {
     bar.start(customers, 0, { events: 0, rate: 0 });
     let summary: SeedSummary;
     try {
-      summary = await new Seeder(this.store, catalog).run(
-        seedOptions,
-        ({ customers: done, events }) =>
-          bar.update(done, {
-            events: rate(events),
-            rate: rate(events / Math.max(0.001, (performance.now() - started) / 1000)),
-          }),
-      );
+      let shown = 0;
+      summary = await new Seeder(this.store, catalog).run(seedOptions, (progress) => {
+        // Redrawn a few times a second, not once per append.
+        const at = performance.now();
+        if (at - shown < 250 && progress.customers < customers) return;
+        shown = at;
+        bar.update(progress.customers, {
+          events: rate(progress.events),
+          rate: rate(progress.events / Math.max(0.001, (at - started) / 1000)),
+        });
+      });
     } finally {
       bar.stop();
     }

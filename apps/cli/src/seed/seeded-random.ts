@@ -125,17 +125,24 @@ export const seededUuid = (seed: number, kind: IdKind, owner: number, serial: nu
   if (!Number.isInteger(serial) || serial < 0 || serial >= MAX_SERIAL) {
     throw new RangeError('serial out of range');
   }
-  const ms = ID_EPOCH_MS + owner;
-  const seedHash = hash32(seed, 0x5eed);
-  const randA = seedHash & 0xfff;
-  const seedBits = (seedHash >>> 12) & 0xfffff; // 20 bits
-  // rand_b (62 bits) = 20 bits of seed hash, 2 bits kind, 10 spare zero bits, 30 bits serial.
-  const high = (0b10 << 30) | (seedBits << 10) | (idKinds[kind] << 8); // 32 bits, variant first
-  const msHex = hex(ms, 12);
-  const highHex = hex(high >>> 0, 8);
-  const serialHex = hex(serial, 8);
-  return (
-    `${msHex.slice(0, 8)}-${msHex.slice(8)}-7${hex(randA, 3)}-` +
-    `${highHex.slice(0, 4)}-${highHex.slice(4)}${serialHex}`
-  );
+  const msHex = hex(ID_EPOCH_MS + owner, 12);
+  return `${msHex.slice(0, 8)}-${msHex.slice(8)}-${seedPart(seed, kind)}${hex(serial, 8)}`;
+};
+
+// The part that depends on the seed and kind only: computed once per pair.
+const seedParts = new Map<string, string>();
+const seedPart = (seed: number, kind: IdKind): string => {
+  const key = `${seed}:${kind}`;
+  let part = seedParts.get(key);
+  if (part === undefined) {
+    const seedHash = hash32(seed, 0x5eed);
+    const randA = seedHash & 0xfff;
+    const seedBits = (seedHash >>> 12) & 0xfffff; // 20 bits
+    // rand_b (62 bits): 20 bits of seed hash, 2 bits kind, 8 zero bits, then the 32-bit serial.
+    const high = ((0b10 << 30) | (seedBits << 10) | (idKinds[kind] << 8)) >>> 0;
+    const highHex = hex(high, 8);
+    part = `7${hex(randA, 3)}-${highHex.slice(0, 4)}-${highHex.slice(4)}`;
+    seedParts.set(key, part);
+  }
+  return part;
 };
