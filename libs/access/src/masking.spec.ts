@@ -115,7 +115,8 @@ describe('masking', () => {
           const [local, domain] = email.split('@');
           expect(masked).not.toContain(email);
           expect(masked).toBe(`${local[0]}***@${domain}`);
-          if (local.length > 1) expect(masked).not.toContain(local);
+          // What stands before the @ (the domain is shown, and may happen to contain it).
+          if (local.length > 1) expect(masked.split('@')[0]).not.toContain(local);
         }),
       );
     });
