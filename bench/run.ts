@@ -88,7 +88,7 @@ const settings = {
   audit: {
     logSize: quick ? 20_000 : 1_000_000,
     headEvery: quick ? 5_000 : 100_000,
-    passes: quick ? 1 : 3,
+    passes: quick ? 1 : 2,
     timelineRows: quick ? 100_000 : 1_000_000,
     timelineCustomers: quick ? 5_000 : 50_000,
     timelineSamples: quick ? 200 : 2_000,

@@ -144,6 +144,7 @@ export const verifyLog = async (options: VerifyLogOptions): Promise<Verification
   }
   heads.sort((a, b) => a.signed.head.treeSize - b.signed.head.treeSize);
 
+  /** Per stream, the last revision and hash seen: updated in place, one object per stream. */
   const streams = new Map<string, { revision: number; hash: Buffer }>();
   const frontier = MerkleFrontier.empty();
   let nextHead = 0;
@@ -154,6 +155,8 @@ export const verifyLog = async (options: VerifyLogOptions): Promise<Verification
   let treeBroken = false;
   let firstUncoveredPosition: string | null = null;
   let index = 0;
+  /** The tree size at which the next head is due (Infinity when none is). */
+  let nextHeadSize = heads.length > 0 ? heads[0].signed.head.treeSize : Infinity;
 
   const headFailure = (
     kind: VerificationFailureKind,
@@ -197,53 +200,66 @@ export const verifyLog = async (options: VerifyLogOptions): Promise<Verification
         latest = signed;
       }
     }
+    nextHeadSize = nextHead < heads.length ? heads[nextHead].signed.head.treeSize : Infinity;
   };
+
+  /** The stored hash as bytes, or undefined when it is missing or not lowercase hex SHA-256. */
+  const storedHash = (hex: string | undefined): Buffer | undefined =>
+    hex !== undefined && hex.length === 64 && HEX_HASH.test(hex)
+      ? Buffer.from(hex, 'hex')
+      : undefined;
+
+  const failureAt = (
+    kind: VerificationFailureKind,
+    entry: LogEntry,
+    detail: string,
+  ): VerificationFailure => ({
+    kind,
+    index,
+    position: entry.position,
+    streamId: entry.streamId,
+    revision: entry.revision,
+    detail,
+  });
 
   if (failures.length === 0) {
     for await (const entry of options.events) {
       if (index === covered) firstUncoveredPosition = entry.position;
-      const at = { index, position: entry.position, streamId: entry.streamId };
-      const before = streams.get(entry.streamId);
+      const { streamId, revision } = entry;
+      const before = streams.get(streamId);
       const expectedRevision = before === undefined ? 0 : before.revision + 1;
-      const stored =
-        entry.hash !== undefined && HEX_HASH.test(entry.hash)
-          ? Buffer.from(entry.hash, 'hex')
-          : undefined;
-      if (entry.revision !== expectedRevision) {
-        failures.push({
-          kind: 'revision-gap',
-          ...at,
-          revision: entry.revision,
-          detail: `stream ${entry.streamId}: revision ${entry.revision} where ${expectedRevision} was due`,
-        });
-      } else if (stored === undefined) {
-        failures.push({ kind: 'hash-missing', ...at, revision: entry.revision, detail: 'no hash' });
-      } else {
-        const recomputed = chainHash(
-          before?.hash ?? GENESIS_HASH,
-          entry.revision,
-          eventDigest({
-            streamId: entry.streamId,
-            id: entry.id,
-            type: entry.type,
-            data: entry.data,
-            metadata: entry.metadata,
-          }),
+      const stored = storedHash(entry.hash);
+      if (revision !== expectedRevision) {
+        failures.push(
+          failureAt(
+            'revision-gap',
+            entry,
+            `stream ${streamId}: revision ${revision} where ${expectedRevision} was due`,
+          ),
         );
-        if (!recomputed.equals(stored))
-          failures.push({
-            kind: 'hash-mismatch',
-            ...at,
-            revision: entry.revision,
-            detail: `stream ${entry.streamId} revision ${entry.revision}: stored hash does not match the content`,
-          });
+      } else if (stored === undefined) {
+        failures.push(failureAt('hash-missing', entry, 'no hash'));
+      } else if (
+        !chainHash(before?.hash ?? GENESIS_HASH, revision, eventDigest(entry)).equals(stored)
+      ) {
+        failures.push(
+          failureAt(
+            'hash-mismatch',
+            entry,
+            `stream ${streamId} revision ${revision}: stored hash does not match the content`,
+          ),
+        );
       }
       // Go on from what is stored, so one bad event is reported once, not in every later one.
       const leaf = stored ?? Buffer.alloc(32);
-      streams.set(entry.streamId, { revision: entry.revision, hash: leaf });
+      if (before === undefined) streams.set(streamId, { revision, hash: leaf });
+      else {
+        before.revision = revision;
+        before.hash = leaf;
+      }
       frontier.append(leaf);
       index += 1;
-      checkHeads(entry.position);
+      if (index >= nextHeadSize) checkHeads(entry.position);
       if (failures.length >= maxFailures) break;
       if (onProgress !== undefined && index % progressEvery === 0) onProgress(index);
     }
