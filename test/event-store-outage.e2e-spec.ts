@@ -15,6 +15,7 @@ const unreachableStore: EventStore = {
   readAll: down,
   headPosition: down,
   ping: down,
+  scanAll: () => ({ [Symbol.asyncIterator]: () => ({ next: down }) }),
   subscribeToAll: () => ({
     [Symbol.asyncIterator]: () => ({ next: down }),
     close: () => Promise.resolve(),

@@ -7,9 +7,13 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  ScanOptions,
   SubscribeOptions,
   Subscription,
 } from '@custodia/event-store';
+
+/** Events opened together by `scanAll`. */
+const SCAN_BATCH = 500;
 import { newId } from '@custodia/platform';
 import { DecryptingSubscription } from './decrypting-subscription';
 import {
@@ -90,6 +94,19 @@ export class EncryptingEventStore implements EventStore {
 
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     return this.open(await this.inner.readStream(streamId, options));
+  }
+
+  /** The inner scan, opened a batch at a time (one key lookup per batch). */
+  async *scanAll(options?: ScanOptions): AsyncGenerator<RecordedEvent> {
+    let batch: RecordedEvent[] = [];
+    for await (const event of this.inner.scanAll(options)) {
+      batch.push(event);
+      if (batch.length >= SCAN_BATCH) {
+        yield* await this.open(batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield* await this.open(batch);
   }
 
   async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {

@@ -6,6 +6,7 @@ import {
 } from './contract/contract-support';
 import { hashChainCases } from './contract/hash-chain.contract';
 import { readCases } from './contract/read.contract';
+import { scanCases } from './contract/scan.contract';
 import { subscriptionCases } from './contract/subscription.contract';
 
 export type { EventStoreFixture, EventStoreHarness, HeldAppend } from './contract/contract-support';
@@ -51,5 +52,6 @@ export const describeEventStoreContract = (
     readCases(context);
     subscriptionCases(context);
     hashChainCases(context);
+    scanCases(context);
   });
 };

@@ -92,6 +92,12 @@ export type ReadAllOptions = {
   readonly committed?: boolean;
 };
 
+export type ScanOptions = {
+  readonly filter?: AllFilter;
+  /** Events fetched per round trip (default 5,000). */
+  readonly pageSize?: number;
+};
+
 export type SubscribeOptions = {
   /** Exclusive checkpoint to resume after; undefined means from the beginning of the log. */
   readonly from?: Position;
@@ -116,6 +122,12 @@ export type EventStore = {
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** One page of the global log in commit order; continue from the last event's position. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * Every event of the log in global order, as of one consistent moment: all that was committed
+   * when the scan began and nothing after, whatever commits meanwhile. For one-shot passes over
+   * the whole log (verification, export); a projection pages `readAll` or subscribes instead.
+   */
+  scanAll(options?: ScanOptions): AsyncIterable<RecordedEvent>;
   subscribeToAll(options?: SubscribeOptions): Subscription;
   /** Negative, zero or positive like `Array.prototype.sort` comparators. */
   comparePositions(a: Position, b: Position): number;

@@ -18,6 +18,7 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  ScanOptions,
   SubscribeOptions,
   Subscription,
 } from '../event-store.port';
@@ -146,6 +147,17 @@ export class InMemoryEventStore implements EventStore {
       if (matchesFilter(options.filter, event)) page.push(copyOf(event));
     }
     return page;
+  }
+
+  /** The log as it stood when the scan began; events appended meanwhile are not included. */
+  // eslint-disable-next-line @typescript-eslint/require-await -- an async generator by contract
+  async *scanAll(options: ScanOptions = {}): AsyncGenerator<RecordedEvent> {
+    this.assertOpen();
+    checkReadAllOptions({ ...(options.filter && { filter: options.filter }) });
+    const end = this.log.length;
+    for (const event of this.log.slice(0, end)) {
+      if (matchesFilter(options.filter, event)) yield copyOf(event);
+    }
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {

@@ -18,6 +18,7 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  ScanOptions,
   SubscribeOptions,
   Subscription,
 } from '../event-store.port';
@@ -157,6 +158,31 @@ export class KurrentDbEventStore implements EventStore {
       throw toEventStoreError(error, { operation: 'readStream', streamId });
     }
     return events;
+  }
+
+  /**
+   * `readAll` pages up to the head seen when the scan began. KurrentDB commits in log order, so
+   * nothing can land behind a page already read; events appended meanwhile are left out.
+   */
+  async *scanAll(options: ScanOptions = {}): AsyncGenerator<RecordedEvent> {
+    const pageSize = options.pageSize ?? 5000;
+    const end = await this.headPosition();
+    if (end === undefined) return;
+    let from: Position | undefined;
+    for (;;) {
+      const page = await this.readAll({
+        ...(from === undefined ? {} : { from }),
+        maxCount: pageSize,
+        ...(options.filter && { filter: options.filter }),
+      });
+      for (const event of page) {
+        if (comparePositions(event.position, end) > 0) return;
+        yield event;
+      }
+      const last = page.at(-1);
+      if (page.length < pageSize || last === undefined) return;
+      from = last.position;
+    }
   }
 
   /**

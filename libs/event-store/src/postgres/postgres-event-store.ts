@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
 import { EventStoreError } from '../event-store.errors';
 import {
   checkExpectedRevision,
@@ -15,6 +15,7 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  ScanOptions,
   SubscribeOptions,
   Subscription,
 } from '../event-store.port';
@@ -56,6 +57,9 @@ const readAllValues = (options: ReadAllOptions): unknown[] => {
     options.maxCount ?? null,
   ];
 };
+
+/** Events per round trip of `scanAll`. */
+const SCAN_PAGE = 5000;
 
 const toRecorded = (row: sql.EventRow): RecordedEvent => ({
   id: row.event_id,
@@ -173,6 +177,63 @@ export class PostgresEventStore implements EventStore {
       Boolean(row.event_id),
     );
     return { events: events.map(toRecorded), heldBack: rows[0]?.held_back === true };
+  }
+
+  /**
+   * One REPEATABLE READ, READ ONLY transaction on one connection: every page sees the snapshot
+   * taken at its first query, so a transaction that commits during the scan shows none of its
+   * events (no gap-safety horizon is needed, and none lags). The next page is requested before
+   * the current one is handed out, so the server works while the consumer does.
+   */
+  async *scanAll(options: ScanOptions = {}): AsyncGenerator<RecordedEvent> {
+    this.assertOpen();
+    const pageSize = options.pageSize ?? SCAN_PAGE;
+    checkReadAllOptions({ maxCount: pageSize, ...(options.filter && { filter: options.filter }) });
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw toStoreError(error);
+    }
+    const page = (from: Position | undefined): Promise<sql.EventRow[]> => {
+      const values = readAllValues({
+        ...(from === undefined ? {} : { from }),
+        maxCount: pageSize,
+        ...(options.filter && { filter: options.filter }),
+      });
+      const rows = client
+        .query<sql.EventRow>(sql.prepared(sql.READ_ALL_COMMITTED, values))
+        .then((result) => result.rows);
+      rows.catch(() => undefined); // awaited below, unless the consumer stops first
+      return rows;
+    };
+    let broken: Error | undefined;
+    let committed = false;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      let next: Promise<sql.EventRow[]> | undefined = page(undefined);
+      while (next !== undefined) {
+        const rows: sql.EventRow[] = await next;
+        const last = rows.at(-1);
+        next =
+          rows.length < pageSize || last === undefined
+            ? undefined
+            : page(encodePosition(last.transaction_id, last.global_position));
+        for (const row of rows) yield toRecorded(row);
+      }
+      await client.query('COMMIT');
+      committed = true;
+    } catch (error) {
+      broken = error instanceof Error ? error : new Error(String(error));
+      throw toStoreError(error);
+    } finally {
+      // Stopped early (or failed): end the transaction after whatever is still queued.
+      if (!committed && broken === undefined)
+        await client.query('ROLLBACK').catch((error: unknown) => {
+          broken = error instanceof Error ? error : new Error(String(error));
+        });
+      client.release(broken);
+    }
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
