@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import type { EventStore, Position, RecordedEvent } from '@custodia/event-store';
+import type { EventStore } from '@custodia/event-store';
 import { AuditError } from '../merkle/audit.errors';
 import { TREE_HEAD_SIGNED, TREE_HEADS_STREAM } from '../tree-heads/tree-head.events';
 import type { LogEntry } from './log-verifier';
@@ -36,39 +36,23 @@ const exportLine = (entry: LogEntry): string =>
   })}\n`;
 
 /**
- * Every committed event of a store in global order, as stored. Pass the store *under* the
- * encrypting one: the chain covers envelopes, and the verifier must not need (or use) keys.
- * `committed`: a transaction open somewhere must not hide events from a verification.
- * The next page is read while the consumer works through the current one, so the database and
- * the verifier (one core each) overlap instead of taking turns.
+ * Every event of a store in global order, as stored, as of one consistent moment (`scanAll`:
+ * an append that commits meanwhile can neither be half-seen nor leave a stream with a gap).
+ * Pass the store *under* the encrypting one: the chain covers envelopes, and the verifier must
+ * not need (or use) keys. The PostgreSQL scan requests the next page while the consumer works
+ * through the current one, so the database and the verifier (one core each) overlap.
  */
 export async function* storeLogEntries(
-  store: Pick<EventStore, 'readAll'>,
+  store: Pick<EventStore, 'scanAll'>,
   filter?: { readonly eventTypes?: readonly string[]; readonly streamPrefixes?: string[] },
 ): AsyncGenerator<LogEntry> {
-  const read = (from: Position | undefined): Promise<RecordedEvent[]> => {
-    const page = store.readAll({
-      ...(from === undefined ? {} : { from }),
-      maxCount: PAGE,
-      committed: true,
-      ...(filter === undefined ? {} : { filter }),
-    });
-    // Awaited below; until then a failure must not count as unhandled (the consumer may stop).
-    page.catch(() => undefined);
-    return page;
-  };
-  let next: Promise<RecordedEvent[]> | undefined = read(undefined);
-  while (next !== undefined) {
-    const page: RecordedEvent[] = await next;
-    next = page.length < PAGE ? undefined : read(page[page.length - 1].position);
-    // A recorded event is a log entry as it is (its `recordedAt` is not hashed, never read here,
-    // and not exported): no copy per event.
-    for (const event of page) yield event;
-  }
+  // A recorded event is a log entry as it is (its `recordedAt` is not hashed, never read here,
+  // and not exported): no copy per event.
+  yield* store.scanAll({ pageSize: PAGE, ...(filter === undefined ? {} : { filter }) });
 }
 
 /** The signed tree heads of a store (a filtered read: they are few). */
-export const storeTreeHeads = (store: Pick<EventStore, 'readAll'>): AsyncGenerator<LogEntry> =>
+export const storeTreeHeads = (store: Pick<EventStore, 'scanAll'>): AsyncGenerator<LogEntry> =>
   storeLogEntries(store, { eventTypes: [TREE_HEAD_SIGNED], streamPrefixes: [TREE_HEADS_STREAM] });
 
 /** The header line, then one JSON line per stored event: what `export-log` writes. */
