@@ -155,7 +155,11 @@ describe('tamper evidence over HTTP', () => {
       );
 
       const online = await cli(() => storeVerify().run([], {}));
-      expect(online).toEqual(offline);
+      // The store may have grown since the export (the app keeps running): same verdict.
+      expect(online.exitCode).toBe(0);
+      expect(online.out).toMatch(
+        /^OK: \d+ events in \d+ streams; 1 of 1 signed tree heads verified/,
+      );
     } finally {
       await rm(directory, { recursive: true, force: true });
     }
