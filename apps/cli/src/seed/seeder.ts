@@ -1,7 +1,7 @@
 import type { PurposeCatalog } from '@custodia/consent';
 import type { EventStore, NewEvent } from '@custodia/event-store';
 import { AccessHistoryGenerator } from './access-history';
-import { CustomerHistoryGenerator } from './customer-history';
+import { CustomerHistoryGenerator, type SeededCustomer } from './customer-history';
 import { SeededRandom } from './seeded-random';
 import { Staff } from './seed-staff';
 import { seedTimeline, shareOf } from './seed-time';
@@ -45,9 +45,14 @@ export class Seeder {
     private readonly catalog: PurposeCatalog,
   ) {}
 
+  /**
+   * `observe` sees each customer once its stream is written (a test checks the values it must
+   * never find in the clear); it must not log them.
+   */
   async run(
     options: SeedOptions,
     onProgress: (progress: SeedProgress) => void = () => undefined,
+    observe: (customer: SeededCustomer) => void = () => undefined,
   ): Promise<SeedSummary> {
     const started = performance.now();
     const { seed, customers } = options;
@@ -97,6 +102,7 @@ export class Seeder {
             new SeededRandom(seed, index, SALT.access),
           ),
         );
+        observe(generated.customer);
         events += generated.events.length;
         done += 1;
         onProgress({ customers: done, events });
