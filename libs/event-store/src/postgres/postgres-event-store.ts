@@ -209,9 +209,10 @@ export class PostgresEventStore implements EventStore {
     };
     let broken: Error | undefined;
     let committed = false;
+    let next: Promise<sql.EventRow[]> | undefined;
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      let next: Promise<sql.EventRow[]> | undefined = page(undefined);
+      next = page(undefined);
       while (next !== undefined) {
         const rows: sql.EventRow[] = await next;
         const last = rows.at(-1);
@@ -227,11 +228,14 @@ export class PostgresEventStore implements EventStore {
       broken = error instanceof Error ? error : new Error(String(error));
       throw toStoreError(error);
     } finally {
-      // Stopped early (or failed): end the transaction after whatever is still queued.
-      if (!committed && broken === undefined)
+      // Stopped early: end the transaction once the page read ahead is in (one query at a time
+      // on a connection).
+      if (!committed && broken === undefined) {
+        await next?.catch(() => undefined);
         await client.query('ROLLBACK').catch((error: unknown) => {
           broken = error instanceof Error ? error : new Error(String(error));
         });
+      }
       client.release(broken);
     }
   }
