@@ -32,6 +32,14 @@ describe(Staff.name, () => {
     expect(sut.registrations('2025-06-01T00:00:00.000Z')).toEqual(registrations);
   });
 
+  it('registers a user identically whatever the number of reps, so runs with another --reps agree', () => {
+    const at = '2025-06-01T00:00:00.000Z';
+    const small = new Staff(5, 8).registrations(at);
+    const large = new Map(sut.registrations(at).map((r) => [r.streamId, r]));
+    for (const registration of small)
+      expect(large.get(registration.streamId)).toEqual(registration);
+  });
+
   it('spreads owners over every rep, some carrying more than others', () => {
     const random = new SeededRandom(1);
     const counts = new Map<string, number>();

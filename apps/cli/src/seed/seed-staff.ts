@@ -4,6 +4,8 @@ import { personName } from './chinese-people';
 import { hash32, SeededRandom, seededUuid, WeightedTable } from './seeded-random';
 
 export type StaffMember = {
+  /** Fixed per role and rank: what the user's event id derives from. */
+  readonly number: number;
   readonly userId: string;
   readonly displayName: string;
   readonly roles: readonly Role[];
@@ -11,6 +13,8 @@ export type StaffMember = {
 };
 
 export type Owner = { readonly userId: string; readonly team: string };
+
+const FIRST_REP = 100;
 
 export const SEED_TEAMS = ['sales-east', 'sales-north', 'sales-south', 'sales-west'] as const;
 
@@ -29,27 +33,36 @@ export class Staff {
     repCount: number,
   ) {
     const prefix = `seed${seed}-`;
-    const random = new SeededRandom(seed, 0x57aff);
-    const member = (userId: string, roles: Role[], team: string | null): StaffMember => ({
+    // Each user's number (and so its event id and name) is fixed by its role and rank, not by
+    // how many reps there are: a run with another --reps re-registers the same users identically.
+    const member = (
+      number: number,
+      userId: string,
+      roles: Role[],
+      team: string | null,
+    ): StaffMember => ({
+      number,
       userId: prefix + userId,
-      displayName: personName(random).name,
+      displayName: personName(new SeededRandom(seed, number, 0x57aff)).name,
       roles,
       team,
     });
     const reps = Array.from({ length: repCount }, (_, i) => {
       const team = SEED_TEAMS[i % SEED_TEAMS.length];
-      return member(`sales-${String(i + 1).padStart(3, '0')}`, ['sales'], team) as StaffMember &
-        Owner;
+      const userId = `sales-${String(i + 1).padStart(3, '0')}`;
+      return member(FIRST_REP + i, userId, ['sales'], team) as StaffMember & Owner;
     });
     this.reps = reps;
     this.members = [
-      member('admin', ['admin'], null),
-      ...SEED_TEAMS.map((team) => member(`manager-${team.slice(6)}`, ['sales_manager'], team)),
+      member(0, 'admin', ['admin'], null),
+      ...SEED_TEAMS.map((team, i) =>
+        member(1 + i, `manager-${team.slice(6)}`, ['sales_manager'], team),
+      ),
       ...reps,
-      member('finance-1', ['finance'], null),
-      member('finance-2', ['finance'], null),
-      member('auditor', ['auditor'], null),
-      member('dpo', ['dpo'], null),
+      member(10, 'finance-1', ['finance'], null),
+      member(11, 'finance-2', ['finance'], null),
+      member(12, 'auditor', ['auditor'], null),
+      member(13, 'dpo', ['dpo'], null),
     ];
     this.byId = new Map(this.members.map((m) => [m.userId, m]));
     // Some reps carry more customers than others (1× to 4×).
@@ -109,7 +122,7 @@ export class Staff {
       return {
         streamId: userStreamId(member.userId),
         events: decided.map((event, serial) => ({
-          id: seededUuid(this.seed, 'user', index, serial),
+          id: seededUuid(this.seed, 'user', member.number, serial),
           type: event.type,
           data: event.data,
           metadata: { actorId, now: at },
