@@ -5,6 +5,7 @@ import { accessBenchmark, type AccessSettings } from './access.bench';
 import { appendBenchmarks, type AppendSettings } from './append.bench';
 import { auditBenchmark, type AuditSettings } from './audit.bench';
 import { commandsBenchmark, type CommandSettings } from './commands.bench';
+import { emmettBenchmark, type EmmettSettings } from './emmett.bench';
 import { erasureBenchmark, type ErasureSettings } from './erasure.bench';
 import { openBenchDatabase, serverInfo } from './bench-database';
 import { benchEvent, payloadBytes } from './payload';
@@ -22,6 +23,7 @@ const quick = process.env.BENCH_QUICK === '1';
 /** BENCH_ONLY=append,commands runs only those groups; such a partial run writes no results file. */
 const GROUPS = [
   'append',
+  'emmett',
   'readAll',
   'subscription',
   'commands',
@@ -49,6 +51,13 @@ const settings = {
     batchSize: 100,
     batchWriters: 1,
   } satisfies AppendSettings,
+  emmett: {
+    rounds: quick ? 2 : 8,
+    windowMs: quick ? 250 : 1200,
+    warmupMs: quick ? 150 : 600,
+    writers: [1, 8],
+    goalWriters: 8,
+  } satisfies EmmettSettings,
   readAll: {
     logSize: quick ? 15_000 : 100_000,
     pageSize: 5_000,
@@ -113,6 +122,8 @@ const main = async (): Promise<void> => {
     const rows: Row[] = [];
     if (runs('append'))
       rows.push(...(await appendBenchmarks(store, raw, settings.append, progress)));
+    if (runs('emmett'))
+      rows.push(...(await emmettBenchmark(db.url, store, settings.emmett, progress)));
     const logSize = runs('readAll') ? await seedLog(raw, settings.readAll.logSize, progress) : 0;
     if (runs('readAll')) rows.push(await readAllBenchmark(store, raw, settings.readAll, progress));
     if (runs('subscription'))
