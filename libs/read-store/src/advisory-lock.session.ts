@@ -25,6 +25,8 @@ export class AdvisoryLockSession {
   private connecting: Promise<QueryRunner> | undefined;
   private readonly held = new Set<string>();
   private heartbeat: NodeJS.Timeout | undefined;
+  /** One query at a time on the connection: the projections' workers ask concurrently. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -39,9 +41,11 @@ export class AdvisoryLockSession {
   async tryLock(projection: string): Promise<boolean> {
     if (this.holds(projection)) return true;
     const runner = await this.connection();
-    const rows = (await runner.query('SELECT pg_try_advisory_lock($1::bigint) AS locked', [
-      advisoryLockKey(projection),
-    ])) as { locked: boolean }[];
+    const rows = (await this.serial(() =>
+      runner.query('SELECT pg_try_advisory_lock($1::bigint) AS locked', [
+        advisoryLockKey(projection),
+      ]),
+    )) as { locked: boolean }[];
     const locked = rows[0]?.locked === true;
     if (locked) this.held.add(projection);
     return locked;
@@ -49,7 +53,10 @@ export class AdvisoryLockSession {
 
   async unlock(projection: string): Promise<void> {
     if (!this.held.delete(projection) || !this.runner || !this.alive()) return;
-    await this.runner.query('SELECT pg_advisory_unlock($1::bigint)', [advisoryLockKey(projection)]);
+    const runner = this.runner;
+    await this.serial(() =>
+      runner.query('SELECT pg_advisory_unlock($1::bigint)', [advisoryLockKey(projection)]),
+    );
   }
 
   /** Unlocks everything and gives the connection back to the pool. */
@@ -62,13 +69,19 @@ export class AdvisoryLockSession {
     if (!runner || runner.isReleased) return;
     try {
       // Pooled connections are reused: they must not go back still holding our locks.
-      await runner.query('SELECT pg_advisory_unlock_all()');
+      await this.serial(() => runner.query('SELECT pg_advisory_unlock_all()'));
     } catch (error) {
       // A broken connection took its locks with it; the pool discards it on release.
       this.logger.warn({ err: describeError(error) }, 'advisory lock connection already lost');
     } finally {
       await runner.release();
     }
+  }
+
+  private serial<T>(query: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(query, query);
+    this.queue = result.catch(() => undefined);
+    return result;
   }
 
   private alive(): boolean {
@@ -97,7 +110,7 @@ export class AdvisoryLockSession {
     this.heartbeat = setInterval(() => {
       const runner = this.runner;
       if (!runner || runner.isReleased) return;
-      runner.query('SELECT 1').catch(async (error: unknown) => {
+      this.serial(() => runner.query('SELECT 1')).catch(async (error: unknown) => {
         this.logger.warn({ err: describeError(error) }, 'advisory lock connection lost');
         this.held.clear();
         if (!runner.isReleased) await runner.release().catch(() => undefined);
