@@ -101,7 +101,7 @@ export class CustomerHistoryGenerator {
   }
 
   generate(index: number, followUpCount: number, random: SeededRandom): CustomerHistory {
-    const customerId = seededUuid(this.seed, 'subject', index, 0);
+    const customerId = seededCustomerId(this.seed, index);
     const owner = this.staff.ownerOf(index, random);
     const registeredAt = businessTime(
       random,
@@ -339,6 +339,10 @@ export class CustomerHistoryGenerator {
     };
   }
 }
+
+/** The id of the seed's `index`-th customer. */
+export const seededCustomerId = (seed: number, index: number): string =>
+  seededUuid(seed, 'subject', index, 0);
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

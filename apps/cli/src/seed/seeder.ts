@@ -1,7 +1,12 @@
 import type { PurposeCatalog } from '@custodia/consent';
 import type { EventStore, NewEvent } from '@custodia/event-store';
 import { AccessHistoryGenerator } from './access-history';
-import { CustomerHistoryGenerator, type SeededCustomer } from './customer-history';
+import { customerStreamId } from '@custodia/customers';
+import {
+  CustomerHistoryGenerator,
+  type SeededCustomer,
+  seededCustomerId,
+} from './customer-history';
 import { SeededRandom } from './seeded-random';
 import { Staff } from './seed-staff';
 import { seedTimeline, shareOf } from './seed-time';
@@ -72,6 +77,11 @@ export class Seeder {
     });
     onProgress({ customers: 0, events });
 
+    // A run that finds its first customer written is resuming (appends stay idempotent anyway).
+    const resuming =
+      customers > 0 &&
+      (await this.store.readStream(customerStreamId(seededCustomerId(seed, 0)), { maxCount: 1 }))
+        .length > 0;
     const blocks = Math.ceil(customers / BLOCK_SIZE);
     await inParallel(range(blocks), options.concurrency, async (block) => {
       const accessEvents: NewEvent[] = [];
@@ -85,9 +95,15 @@ export class Seeder {
           (pair) => new SeededRandom(seed, pair, SALT.followUps),
         );
         const generated = history.generate(index, followUps, random);
-        await this.store.append(generated.streamId, generated.events, {
-          expectedRevision: 'no_stream',
-        });
+        // Resuming: a customer whose stream exists was written whole (one append each), so a
+        // look-up replaces the append (which the store would also recognise, at more cost).
+        const written =
+          resuming && (await this.store.readStream(generated.streamId, { maxCount: 1 })).length;
+        if (!written) {
+          await this.store.append(generated.streamId, generated.events, {
+            expectedRevision: 'no_stream',
+          });
+        }
         const accessCount = shareOf(
           options.accessEvents,
           customers,
