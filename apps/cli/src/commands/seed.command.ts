@@ -9,7 +9,7 @@ import type { ProjectionRunner } from '@custodia/read-store';
 import { PROJECTION_RUNNER } from '@custodia/runtime';
 import { CliError } from '../cli.errors';
 import { catchUpProjections } from '../seed/projection-catch-up';
-import { Seeder, type SeedSummary } from '../seed/seeder';
+import { customersInShard, Seeder, type SeedSummary } from '../seed/seeder';
 
 export type SeedCommandOptions = {
   readonly customers?: number;
@@ -19,6 +19,7 @@ export type SeedCommandOptions = {
   readonly concurrency?: number;
   readonly reps?: number;
   readonly asOf?: Date;
+  readonly shard?: { readonly index: number; readonly count: number };
   readonly project?: boolean;
 };
 
@@ -111,6 +112,20 @@ export class SeedCommand extends CommandRunner {
   }
 
   @Option({
+    flags: '--shard <k/n>',
+    description:
+      'write only blocks k, k+n, … (run n processes, k = 0..n-1, same options, to use more cores)',
+  })
+  parseShard(value: string): { index: number; count: number } {
+    const match = /^(\d+)\/(\d+)$/.exec(value);
+    const [index, count] = match === null ? [NaN, NaN] : [Number(match[1]), Number(match[2])];
+    if (!(count >= 1 && count <= 64 && index >= 0 && index < count)) {
+      throw new CliError('--shard: must be k/n with 0 <= k < n <= 64, e.g. 0/2');
+    }
+    return { index, count };
+  }
+
+  @Option({
     flags: '--project',
     description: 'then bring the read models up to date here, with a progress bar',
   })
@@ -130,6 +145,7 @@ export class SeedCommand extends CommandRunner {
       concurrency: options.concurrency ?? 16,
       ...(options.reps === undefined ? {} : { reps: options.reps }),
       asOf: options.asOf ?? this.clock.now(),
+      ...(options.shard === undefined ? {} : { shard: options.shard }),
     };
     const catalog = await loadPurposeCatalog(defaultCatalogFiles(), { knownRoles: ROLES }).catch(
       (error: unknown) => {
@@ -137,10 +153,12 @@ export class SeedCommand extends CommandRunner {
         throw error;
       },
     );
+    const total = customersInShard(customers, options.shard);
     process.stdout.write(
       `Seeding ${rate(customers)} customers, ${rate(seedOptions.followUps)} follow-ups, ` +
         `${rate(seedOptions.accessEvents)} access events (seed ${seedOptions.seed}, ` +
-        `concurrency ${seedOptions.concurrency}, history up to ${seedOptions.asOf.toISOString().slice(0, 10)})\n`,
+        `concurrency ${seedOptions.concurrency}, history up to ${seedOptions.asOf.toISOString().slice(0, 10)}` +
+        `${options.shard === undefined ? '' : `; shard ${options.shard.index}/${options.shard.count}: ${rate(total)} customers`})\n`,
     );
     const bar = new SingleBar(
       {
@@ -153,14 +171,14 @@ export class SeedCommand extends CommandRunner {
       Presets.shades_classic,
     );
     const started = performance.now();
-    bar.start(customers, 0, { events: 0, rate: 0 });
+    bar.start(total, 0, { events: 0, rate: 0 });
     let summary: SeedSummary;
     try {
       let shown = 0;
       summary = await new Seeder(this.store, catalog).run(seedOptions, (progress) => {
         // Redrawn a few times a second, not once per append.
         const at = performance.now();
-        if (at - shown < 250 && progress.customers < customers) return;
+        if (at - shown < 250 && progress.customers < total) return;
         shown = at;
         bar.update(progress.customers, {
           events: rate(progress.events),

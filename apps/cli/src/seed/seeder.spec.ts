@@ -1,7 +1,7 @@
 import { loadPurposeCatalog, type PurposeCatalog } from '@custodia/consent';
 import { type EventStore, InMemoryEventStore } from '@custodia/event-store';
 import { ROLES, userStreamId } from '@custodia/identity';
-import { inParallel, Seeder } from './seeder';
+import { customersInShard, inParallel, Seeder } from './seeder';
 
 const OPTIONS = {
   seed: 3,
@@ -73,6 +73,22 @@ describe(Seeder.name, () => {
   });
 });
 
+describe('Seeder shards', () => {
+  it('write together exactly what one run writes', async () => {
+    const catalog = await loadPurposeCatalog(undefined, { knownRoles: ROLES });
+    const store = new InMemoryEventStore();
+    await Promise.all(
+      [0, 1, 2].map((index) =>
+        new Seeder(store, catalog).run({ ...OPTIONS, shard: { index, count: 3 } }),
+      ),
+    );
+    const fresh = new InMemoryEventStore();
+    await new Seeder(fresh, catalog).run(OPTIONS);
+    const ids = (events: { id: string }[]) => events.map((e) => e.id).sort();
+    expect(ids(await allEvents(store))).toEqual(ids(await allEvents(fresh)));
+  });
+});
+
 describe('inParallel', () => {
   it('keeps at most `limit` in flight and runs every item once', async () => {
     let running = 0;
@@ -95,5 +111,15 @@ describe('inParallel', () => {
         item === 2 ? Promise.reject(new Error('boom')) : Promise.resolve(),
       ),
     ).rejects.toThrow('boom');
+  });
+});
+
+describe('customersInShard', () => {
+  it('splits the customers over the shards exactly', () => {
+    for (const customers of [0, 31, 32, 33, 1_000, 100_003]) {
+      const shares = [0, 1, 2].map((index) => customersInShard(customers, { index, count: 3 }));
+      expect(shares.reduce((a, b) => a + b, 0)).toBe(customers);
+      expect(customersInShard(customers)).toBe(customers);
+    }
   });
 });

@@ -22,6 +22,11 @@ export type SeedOptions = {
   readonly reps?: number;
   /** The history ends at the start of this day (UTC). */
   readonly asOf: Date;
+  /**
+   * This process writes blocks `index`, `index + count`, …: several processes with the same
+   * options and shards 0..count-1 write one history together (ids do not depend on the writer).
+   */
+  readonly shard?: { readonly index: number; readonly count: number };
 };
 
 export type SeedProgress = { readonly customers: number; readonly events: number };
@@ -77,13 +82,16 @@ export class Seeder {
     });
     onProgress({ customers: 0, events });
 
+    const shard = options.shard ?? { index: 0, count: 1 };
+    const mine = range(Math.ceil(customers / BLOCK_SIZE)).filter(
+      (block) => block % shard.count === shard.index,
+    );
     // A run that finds its first customer written is resuming (appends stay idempotent anyway).
+    const first = mine.length === 0 ? undefined : seededCustomerId(seed, mine[0] * BLOCK_SIZE);
     const resuming =
-      customers > 0 &&
-      (await this.store.readStream(customerStreamId(seededCustomerId(seed, 0)), { maxCount: 1 }))
-        .length > 0;
-    const blocks = Math.ceil(customers / BLOCK_SIZE);
-    await inParallel(range(blocks), options.concurrency, async (block) => {
+      first !== undefined &&
+      (await this.store.readStream(customerStreamId(first), { maxCount: 1 })).length > 0;
+    await inParallel(mine, options.concurrency, async (block) => {
       const accessEvents: NewEvent[] = [];
       const end = Math.min(customers, (block + 1) * BLOCK_SIZE);
       for (let index = block * BLOCK_SIZE; index < end; index++) {
@@ -143,6 +151,18 @@ export class Seeder {
     };
   }
 }
+
+/** How many customers a shard writes (all of them without a shard). */
+export const customersInShard = (
+  customers: number,
+  shard: { readonly index: number; readonly count: number } = { index: 0, count: 1 },
+): number => {
+  let count = 0;
+  for (let block = shard.index; block * BLOCK_SIZE < customers; block += shard.count) {
+    count += Math.min(BLOCK_SIZE, customers - block * BLOCK_SIZE);
+  }
+  return count;
+};
 
 export const accessStreamId = (seed: number, block: number): string =>
   `AccessLog-seed${seed}-${block % ACCESS_STREAMS}`;
