@@ -13,6 +13,7 @@ import { ExportLogCommand } from '../apps/cli/src/commands/export-log.command';
 import { AuditPublicKeyCommand } from '../apps/cli/src/commands/tree-head.command';
 import { VerifyCommand } from '../apps/cli/src/commands/verify.command';
 import { aMobile, createTestDatabase, type TestDatabase } from '@custodia/testing';
+import { eventually } from './support/eventually';
 import { tokenFor } from './support/identity-tokens';
 import { registerUsers, ROLE_USERS } from './support/identity-users';
 import { createTestApp } from './support/test-app';
@@ -98,6 +99,15 @@ describe('tamper evidence over HTTP', () => {
     expect(before.treeHeads.found).toBe(0);
     expect(before.uncoveredEvents).toBe(before.events);
 
+    // The signer reads gap-safe: wait until no event here is held back by an open transaction
+    // (another suite's, on the same server), so the head covers everything verified above.
+    await eventually(async () => {
+      const [{ held }] = await dataSource.query<{ held: boolean }[]>(
+        `SELECT EXISTS (SELECT 1 FROM events
+           WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) AS held`,
+      );
+      expect(held).toBe(false);
+    });
     const signed = await http()
       .post('/v1/audit/tree-heads')
       .auth(tokens.dpo, { type: 'bearer' })

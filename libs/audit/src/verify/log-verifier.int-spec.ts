@@ -73,6 +73,24 @@ describe('verifyLog over PostgreSQL', () => {
     tamper(`DELETE FROM events;
       INSERT INTO events OVERRIDING SYSTEM VALUE SELECT * FROM events_pristine`);
 
+  /**
+   * Signs once everything appended is visible to the signer's gap-safe read: another suite's
+   * transaction open on the same server would otherwise leave the newest events out, and a head
+   * with nothing new is not appended.
+   */
+  const signVisible = async (): Promise<void> => {
+    for (const deadline = Date.now() + 20_000; ;) {
+      const { rows } = await pool.query<{ held: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM events
+           WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) AS held`,
+      );
+      if (!rows[0].held) break;
+      if (Date.now() > deadline) throw new Error('events stayed held back for 20 s');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await signer.signNow();
+  };
+
   const collect = async (entries: AsyncIterable<LogEntry>): Promise<LogEntry[]> => {
     const all: LogEntry[] = [];
     for await (const entry of entries) all.push(entry);
@@ -111,7 +129,7 @@ describe('verifyLog over PostgreSQL', () => {
           { type: 'FollowUpLogged', data: { customerId: id, round, channel: 'phone' } },
         ]);
       }
-      await signer.signNow();
+      await signVisible();
     }
     // An erasure: the key goes, CustomerErased is appended; hashes cover envelopes, so nothing
     // already chained or signed changes.
@@ -123,7 +141,7 @@ describe('verifyLog over PostgreSQL', () => {
     await store.append(`Customer-${customers[1].id}`, [
       { type: 'FollowUpLogged', data: { customerId: customers[1].id, round: 4, channel: 'visit' } },
     ]);
-    await signer.signNow();
+    await signVisible();
     pristine = await collect(storeLogEntries(raw));
     await pool.query(`CREATE TABLE events_pristine AS SELECT * FROM events`);
   });
