@@ -27,13 +27,24 @@ export const RAW_TABLE_SQL = `
 
 const CHANNEL = 'bench_raw';
 
-/** $1 offset, $2 rows, $3 data, $4 metadata, $5 type: 100-event streams, ids varied per row. */
+/**
+ * $1 offset, $2 rows, $3 data, $4 metadata, $5 type: 100-event streams, ids varied per row. The
+ * hash column gets a 32-byte stand-in: reads do not check chains (the audit group verifies real
+ * ones), they only need rows of the real shape.
+ */
 const SEED_SQL = `
-  INSERT INTO events (stream_id, revision, event_id, type, data, metadata)
+  INSERT INTO events (stream_id, revision, event_id, type, data, metadata, hash)
   SELECT 'bench-seed-' || (g / 100), g % 100, gen_random_uuid(), $5,
          jsonb_set($3::jsonb, '{customerId}', to_jsonb(gen_random_uuid()::text)),
-         jsonb_set($4::jsonb, '{correlationId}', to_jsonb(gen_random_uuid()::text))
+         jsonb_set($4::jsonb, '{correlationId}', to_jsonb(gen_random_uuid()::text)),
+         sha256(convert_to(g::text, 'UTF8'))
   FROM generate_series($1::bigint, $1::bigint + $2 - 1) AS g`;
+
+/**
+ * The raw row carries a hash too (the same row as the store writes), a constant: chaining it —
+ * the digest, the stream's last hash, the recursive step — is part of what the store costs.
+ */
+const RAW_HASH = Buffer.alloc(32, 0xab);
 
 const values = (count: number, columns: number): string =>
   Array.from(
@@ -50,11 +61,12 @@ const params = (streamId: string, first: number, events: readonly BenchEvent[]):
     e.type,
     JSON.stringify(e.data),
     JSON.stringify(e.metadata),
+    RAW_HASH,
   ]);
 
 const insertSql = (count: number): string =>
-  `INSERT INTO raw_events (event_id, stream_id, revision, type, data, metadata)
-   VALUES ${values(count, 6)}`;
+  `INSERT INTO raw_events (event_id, stream_id, revision, type, data, metadata, hash)
+   VALUES ${values(count, 7)}`;
 
 export const rawBaseline = (pool: Pool, url: string): RawBaseline => {
   const statements = new Map<number, string>();
