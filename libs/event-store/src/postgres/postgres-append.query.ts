@@ -2,7 +2,7 @@ import { eventDigest } from '../event-hash';
 import { EventStoreError } from '../event-store.errors';
 import { type PreparedEvent, prepareAppend } from '../event-store.guards';
 import type { ExpectedRevision, NewEvent } from '../event-store.port';
-import { APPEND_EVENTS } from './postgres-event-store.sql';
+import { APPEND_EVENTS, APPEND_ONE_EVENT } from './postgres-event-store.sql';
 
 export type AppendQuery = {
   readonly text: string;
@@ -29,25 +29,39 @@ export const appendQuery = (
 ): AppendQuery => {
   const prepared = prepareAppend(streamId, events, expected);
   const isNumber = typeof expected === 'number';
+  const expectation = [streamId, isNumber ? 'revision' : expected, isNumber ? expected : null];
+  const digest = (event: PreparedEvent): Buffer =>
+    eventDigest({
+      streamId,
+      id: event.id,
+      type: event.type,
+      data: event.data,
+      metadata: event.metadata,
+    });
+  const [only] = prepared;
+  if (prepared.length === 1 && only !== undefined) {
+    return {
+      text: APPEND_ONE_EVENT,
+      values: [
+        ...expectation,
+        only.id,
+        only.type,
+        json(only.data, 0),
+        json(only.metadata, 0),
+        digest(only),
+      ],
+      events: prepared,
+    };
+  }
   return {
     text: APPEND_EVENTS,
     values: [
-      streamId,
-      isNumber ? 'revision' : expected,
-      isNumber ? expected : null,
+      ...expectation,
       prepared.map((event) => event.id),
       prepared.map((event) => event.type),
       prepared.map((event, index) => json(event.data, index)),
       prepared.map((event, index) => json(event.metadata, index)),
-      prepared.map((event) =>
-        eventDigest({
-          streamId,
-          id: event.id,
-          type: event.type,
-          data: event.data,
-          metadata: event.metadata,
-        }),
-      ),
+      prepared.map(digest),
     ],
     events: prepared,
   };

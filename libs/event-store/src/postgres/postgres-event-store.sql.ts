@@ -69,6 +69,34 @@ export const APPEND_EVENTS = `
   SELECT revision, transaction_id::text AS transaction_id, global_position
   FROM inserted ORDER BY revision DESC LIMIT 1`;
 
+/**
+ * APPEND_EVENTS for the common single event: the same rows and checks, scalar parameters and one
+ * hash step instead of unnest and the recursive chain (cheaper to plan and run per append).
+ * $1..$3 as APPEND_EVENTS, $4 event id, $5 type, $6 data, $7 metadata, $8 digest.
+ */
+export const APPEND_ONE_EVENT = `
+  WITH last AS (
+    SELECT revision, hash FROM events WHERE stream_id = $1 ORDER BY revision DESC LIMIT 1
+  ),
+  stream AS (
+    SELECT coalesce((SELECT revision FROM last), -1) AS revision,
+      coalesce((SELECT hash FROM last), decode(repeat('00', 32), 'hex')) AS hash
+  ),
+  inserted AS (
+    INSERT INTO events (stream_id, revision, event_id, type, data, metadata, hash)
+    SELECT $1, stream.revision + 1, $4::uuid, $5::text, $6::jsonb, $7::jsonb,
+      sha256(stream.hash || int8send(stream.revision + 1) || $8::bytea)
+    FROM stream
+    WHERE CASE $2::text
+      WHEN 'any' THEN true
+      WHEN 'no_stream' THEN stream.revision = -1
+      WHEN 'exists' THEN stream.revision >= 0
+      ELSE stream.revision = $3::bigint
+    END
+    RETURNING revision, transaction_id, global_position
+  )
+  SELECT revision, transaction_id::text AS transaction_id, global_position FROM inserted`;
+
 /** $1 stream id. */
 export const STREAM_REVISION = `
   SELECT coalesce(max(revision), -1) AS revision FROM events WHERE stream_id = $1`;
