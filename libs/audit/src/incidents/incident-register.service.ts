@@ -156,6 +156,9 @@ export class IncidentRegister {
         ...(checkpoint?.position === undefined ? {} : { from: checkpoint.position }),
         maxCount: 1,
         filter: { eventTypes: accessEventTypes },
+        // Committed but held back behind another transaction is still pending: the projector
+        // has not seen it, so the timeline is not complete yet.
+        committed: true,
       });
       if (pending === undefined) return true;
       if (Date.parse(occurredAt(pending as unknown as AccessEvent)) >= until) return true;
