@@ -158,3 +158,7 @@ export class EncryptingEventStore implements EventStore {
     });
   }
 }
+
+/** The store as stored (envelopes): the one under an `EncryptingEventStore`, else itself. */
+export const storedForm = (store: EventStore): EventStore =>
+  store instanceof EncryptingEventStore ? store.stored : store;

@@ -1,7 +1,11 @@
 // The public API of @custodia/crypto-shredding.
 export { CryptoShreddingError, type CryptoShreddingErrorCode } from './crypto-shredding.errors';
 export { cryptoShreddingMigrations } from './crypto-shredding.migrations';
-export { EncryptingEventStore, type EncryptingEventStoreOptions } from './encrypting-event-store';
+export {
+  EncryptingEventStore,
+  type EncryptingEventStoreOptions,
+  storedForm,
+} from './encrypting-event-store';
 export { ERASED, type Envelope, type Erased, isEnvelope, isErased } from './envelope';
 export {
   AES_256_GCM,

@@ -10,6 +10,7 @@ import {
   PersonalDataRegistry,
   type SigningKey,
   signingKeyFrom,
+  storedForm,
 } from '@custodia/crypto-shredding';
 import { TreeHeadSigner } from '@custodia/audit';
 import type { BlindIndex } from '@custodia/access';
@@ -173,7 +174,7 @@ export class StorageModule {
             logger.setContext('TreeHeadSigner');
             return new TreeHeadSigner({
               // The chain covers the stored form: heads need no key but the signing one.
-              store: store instanceof EncryptingEventStore ? store.stored : store,
+              store: storedForm(store),
               signingKey,
               // Periodic only where the projections run; start() is a no-op at 0.
               intervalMs: options.runProjector ? config.treeHeadIntervalMs : 0,

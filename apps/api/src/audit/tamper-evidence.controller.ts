@@ -14,7 +14,7 @@ import {
   type VerificationReport,
   verifyLog,
 } from '@custodia/audit';
-import { EncryptingEventStore, type SigningKey } from '@custodia/crypto-shredding';
+import { type SigningKey, storedForm } from '@custodia/crypto-shredding';
 import { EVENT_STORE, type EventStore } from '@custodia/event-store';
 import { SIGNING_KEY, TREE_HEAD_SIGNER } from '@custodia/runtime';
 import { Roles } from '../auth/auth.decorators';
@@ -53,7 +53,7 @@ export class TamperEvidenceController {
     @Inject(TREE_HEAD_SIGNER) private readonly signer: TreeHeadSigner,
     @Inject(SIGNING_KEY) private readonly signingKey: () => Promise<SigningKey>,
   ) {
-    this.stored = store instanceof EncryptingEventStore ? store.stored : store;
+    this.stored = storedForm(store);
   }
 
   @Get('verify')

@@ -4,7 +4,7 @@ import { Inject, Optional } from '@nestjs/common';
 import { Presets, SingleBar } from 'cli-progress';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { exportLogLines, type LogEntry, storeLogEntries } from '@custodia/audit';
-import { EncryptingEventStore } from '@custodia/crypto-shredding';
+import { storedForm } from '@custodia/crypto-shredding';
 import { CLOCK, type Clock } from '@custodia/platform';
 import { EVENT_STORE, type EventStore } from '@custodia/event-store';
 import { CliError } from '../cli.errors';
@@ -33,7 +33,7 @@ export class ExportLogCommand extends CommandRunner {
   async run(_args: string[], options: { out?: string } = {}): Promise<void> {
     if (options.out === undefined) throw new CliError('--out <path> is required');
     if (this.store === undefined) throw new CliError('no event store: is the database reachable?');
-    const stored = this.store instanceof EncryptingEventStore ? this.store.stored : this.store;
+    const stored = storedForm(this.store);
     const file = createWriteStream(options.out, { flags: 'wx', mode: 0o600 });
     await Promise.race([
       once(file, 'open'),

@@ -11,7 +11,7 @@ import {
   type VerificationReport,
   verifyLog,
 } from '@custodia/audit';
-import { EncryptingEventStore, type SigningKey } from '@custodia/crypto-shredding';
+import { type SigningKey, storedForm } from '@custodia/crypto-shredding';
 import { EVENT_STORE, type EventStore } from '@custodia/event-store';
 import { DATA_SOURCE, SIGNING_KEY } from '@custodia/runtime';
 import { CliError } from '../cli.errors';
@@ -136,7 +136,7 @@ export class VerifyCommand extends CommandRunner {
     const { store, signingKey } = this;
     if (store === undefined || signingKey === undefined)
       throw new CliError('no event store: is the database reachable and CUSTODIA_MASTER_KEY set?');
-    const stored = store instanceof EncryptingEventStore ? store.stored : store;
+    const stored = storedForm(store);
     const publicKey =
       options.publicKey === undefined
         ? (await signingKey()).publicKeyPem
