@@ -10,6 +10,7 @@ import { erasureBenchmark, type ErasureSettings } from './erasure.bench';
 import { openBenchDatabase, serverInfo } from './bench-database';
 import { benchEvent, payloadBytes } from './payload';
 import { readAllBenchmark, seedLog, type ReadAllSettings } from './read-all.bench';
+import { rebuildBenchmark, type RebuildSettings } from './rebuild.bench';
 import { openStore, POOL_SIZE } from './store-under-test';
 import { machineInfo, renderTable, writeResults, type Row } from './report';
 import { subscriptionBenchmark, type SubscriptionSettings } from './subscription.bench';
@@ -30,6 +31,7 @@ const GROUPS = [
   'access',
   'erasure',
   'audit',
+  'rebuild',
 ] as const;
 type Group = (typeof GROUPS)[number];
 const only = (process.env.BENCH_ONLY ?? '')
@@ -104,6 +106,12 @@ const settings = {
     timelineWarmup: quick ? 20 : 200,
     timelineLimit: 100,
   } satisfies AuditSettings,
+  rebuild: {
+    sizes: quick ? [10_000, 30_000] : [100_000, 1_000_000],
+    rounds: quick ? 1 : 3,
+    manyRoundsUpTo: 200_000,
+    referenceBatch: 500,
+  } satisfies RebuildSettings,
 };
 
 const RESULTS = join(__dirname, '..', '..', 'bench', 'results', 'latest.json');
@@ -133,6 +141,7 @@ const main = async (): Promise<void> => {
     if (runs('access')) rows.push(...(await accessBenchmark(db.url, settings.access, progress)));
     if (runs('erasure')) rows.push(...(await erasureBenchmark(db.url, settings.erasure, progress)));
     if (runs('audit')) rows.push(...(await auditBenchmark(db.url, settings.audit, progress)));
+    if (runs('rebuild')) rows.push(...(await rebuildBenchmark(db.url, settings.rebuild, progress)));
 
     const results = {
       machine: machineInfo(info.pg, info.settings),
