@@ -2,7 +2,12 @@ import { createServer } from 'node:net';
 import { generateKeyPair, SignJWT } from 'jose';
 import { brokenTokens, tokenFor } from '../../../../test/support/identity-tokens';
 import { TEST_JWT_SECRET } from '../../../../test/support/test-app';
-import { createTokenVerifier, KeysUnavailable, TokenRejected } from './token-verifier';
+import {
+  createTokenVerifier,
+  KeysUnavailable,
+  rememberVerified,
+  TokenRejected,
+} from './token-verifier';
 
 const rejection = async (promise: Promise<unknown>): Promise<unknown> =>
   promise.then(
@@ -71,5 +76,53 @@ describe(createTokenVerifier.name, () => {
       });
       expect(await rejection(sut.verify(await tokenFor('wang.wei')))).toBeInstanceOf(TokenRejected);
     });
+  });
+});
+
+describe(rememberVerified.name, () => {
+  const setup = (expiresAt: number, limit = 10) => {
+    let clock = 1_000_000;
+    const calls: string[] = [];
+    const sut = rememberVerified(
+      (token) => {
+        calls.push(token);
+        if (token.startsWith('bad')) return Promise.reject(new TokenRejected('bad'));
+        return Promise.resolve({ result: { userId: `user-of-${token}` }, expiresAt });
+      },
+      { ttlMs: 60_000, limit, now: () => clock },
+    );
+    return { sut, calls, advance: (ms: number) => (clock += ms) };
+  };
+
+  it('checks a token once, then answers from memory until the TTL', async () => {
+    const { sut, calls, advance } = setup(10_000_000);
+    await expect(sut.verify('a')).resolves.toEqual({ userId: 'user-of-a' });
+    advance(59_999);
+    await expect(sut.verify('a')).resolves.toEqual({ userId: 'user-of-a' });
+    expect(calls).toEqual(['a']);
+    advance(1);
+    await sut.verify('a');
+    expect(calls).toEqual(['a', 'a']);
+  });
+
+  it("never answers from memory past the token's expiry", async () => {
+    const { sut, calls, advance } = setup(1_000_000 + 5_000);
+    await sut.verify('a');
+    advance(5_000);
+    await sut.verify('a');
+    expect(calls).toEqual(['a', 'a']);
+  });
+
+  it('does not remember failures', async () => {
+    const { sut, calls } = setup(10_000_000);
+    await expect(sut.verify('bad')).rejects.toBeInstanceOf(TokenRejected);
+    await expect(sut.verify('bad')).rejects.toBeInstanceOf(TokenRejected);
+    expect(calls).toEqual(['bad', 'bad']);
+  });
+
+  it('forgets the oldest token when full', async () => {
+    const { sut, calls } = setup(10_000_000, 2);
+    for (const token of ['a', 'b', 'c', 'b', 'a']) await sut.verify(token);
+    expect(calls).toEqual(['a', 'b', 'c', 'a']);
   });
 });
