@@ -59,6 +59,27 @@ const applyOne = async (
   }
 };
 
+const applyAll = async (
+  projection: Projection,
+  events: readonly RecordedEvent[],
+  manager: EntityManager,
+): Promise<void> => {
+  if (projection.applyBatch === undefined) {
+    for (const event of events) await applyOne(projection, event, manager);
+    return;
+  }
+  try {
+    await projection.applyBatch(events, manager);
+  } catch (error) {
+    // Positions locate the batch; no event data in messages and logs.
+    throw new ReadStoreError(
+      'READ_STORE.APPLY_FAILED',
+      `projection "${projection.name}" failed on the batch of ${events.length} events at positions ${events[0]?.position}..${events.at(-1)?.position}`,
+      { cause: error },
+    );
+  }
+};
+
 /**
  * Applies `events` and moves the checkpoint to the last one in one transaction: the batch takes
  * effect exactly once or not at all. `expected` is where this instance believes the checkpoint
@@ -93,7 +114,7 @@ export const applyBatch = (
         `projection "${name}": checkpoint moved under this instance`,
       );
     }
-    for (const event of events) await applyOne(projection, event, manager);
+    await applyAll(projection, events, manager);
     return (await advanceCheckpoint(manager, name, last.position, events.length)) ?? current;
   });
 };

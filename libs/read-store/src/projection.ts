@@ -15,6 +15,13 @@ export type Projection = {
   /** Event types to receive, or `'all'` for every event in the log. */
   readonly handles: readonly string[] | 'all';
   apply(event: RecordedEvent, manager: EntityManager): Promise<void>;
+  /**
+   * Optional: the whole batch at once (e.g. one multi-row INSERT instead of one per event), in
+   * the batch's transaction, with exactly the effect of `apply` on each event in order. The
+   * runner calls it instead of `apply` when present; a rebuild or catch-up then pays one round
+   * trip per batch rather than per event.
+   */
+  applyBatch?(events: readonly RecordedEvent[], manager: EntityManager): Promise<void>;
   /** Empties the read model before a rebuild; runs in the rebuild's first transaction. */
   reset(manager: EntityManager): Promise<void>;
 };

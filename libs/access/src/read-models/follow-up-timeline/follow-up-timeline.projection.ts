@@ -5,6 +5,46 @@ import type { Projection } from '@custodia/read-store';
 import type { EntityManager } from 'typeorm';
 import { isPresentText, jsonValue, plainValue } from '../event-values';
 
+/** The access_follow_ups row of one FollowUpLogged, in INSERT_FOLLOW_UPS's column order. */
+const followUpRow = ({ data }: FollowUpLogged, eventId: string): unknown[] => [
+  data.followUpId,
+  data.customerId,
+  data.purpose,
+  data.channel,
+  data.occurredAt,
+  data.recordedAt,
+  plainValue(data.nextFollowUpAt) ?? null,
+  jsonValue(data.products) ?? null,
+  jsonValue(data.quote) ?? null,
+  plainValue(data.orderStatus) ?? null,
+  data.actorId,
+  eventId,
+  isPresentText(data.summary),
+  isPresentText(data.nextStep),
+];
+
+/**
+ * One statement for any number of rows (one array parameter per column); a follow-up already
+ * there, or twice in the same batch, keeps its first row.
+ */
+const INSERT_FOLLOW_UPS = `
+  INSERT INTO access_follow_ups
+    (follow_up_id, customer_id, purpose, channel, occurred_at, recorded_at, next_follow_up_at,
+     products, quote, order_status, actor_id, event_id, has_summary, has_next_step)
+  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[],
+    $6::timestamptz[], $7::timestamptz[], $8::jsonb[], $9::jsonb[], $10::text[], $11::text[],
+    $12::uuid[], $13::boolean[], $14::boolean[])
+  ON CONFLICT (follow_up_id) DO NOTHING`;
+
+const insertFollowUps = async (
+  manager: EntityManager,
+  rows: readonly unknown[][],
+): Promise<void> => {
+  if (rows.length === 0) return;
+  const columns = rows[0].map((_, c) => rows.map((row) => row[c]));
+  await manager.query(INSERT_FOLLOW_UPS, columns);
+};
+
 /**
  * Each customer's follow-ups, newest first, without the summary or next step: only whether they
  * exist, and the event that holds them sealed.
@@ -25,30 +65,20 @@ export const followUpTimelineProjection: Projection = {
       );
       return;
     }
-    const { data } = message;
-    await manager.query(
-      `INSERT INTO access_follow_ups
-         (follow_up_id, customer_id, purpose, channel, occurred_at, recorded_at, next_follow_up_at,
-          products, quote, order_status, actor_id, event_id, has_summary, has_next_step)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-       ON CONFLICT (follow_up_id) DO NOTHING`,
-      [
-        data.followUpId,
-        data.customerId,
-        data.purpose,
-        data.channel,
-        data.occurredAt,
-        data.recordedAt,
-        plainValue(data.nextFollowUpAt) ?? null,
-        jsonValue(data.products) ?? null,
-        jsonValue(data.quote) ?? null,
-        plainValue(data.orderStatus) ?? null,
-        data.actorId,
-        event.id,
-        isPresentText(data.summary),
-        isPresentText(data.nextStep),
-      ],
-    );
+    await insertFollowUps(manager, [followUpRow(message, event.id)]);
+  },
+  /** Runs of follow-ups as one INSERT each; an erasure in between is applied in its place. */
+  async applyBatch(events: readonly RecordedEvent[], manager: EntityManager): Promise<void> {
+    let rows: unknown[][] = [];
+    for (const event of events) {
+      const message = event as unknown as FollowUpLogged | CustomerErased;
+      if (message.type === 'CustomerErased') {
+        await insertFollowUps(manager, rows);
+        rows = [];
+        await followUpTimelineProjection.apply(event, manager);
+      } else rows.push(followUpRow(message, event.id));
+    }
+    await insertFollowUps(manager, rows);
   },
   async reset(manager: EntityManager): Promise<void> {
     await manager.query(`TRUNCATE access_follow_ups`);
