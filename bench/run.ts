@@ -11,6 +11,7 @@ import { openBenchDatabase, serverInfo } from './bench-database';
 import { benchEvent, payloadBytes } from './payload';
 import { readAllBenchmark, seedLog, type ReadAllSettings } from './read-all.bench';
 import { rebuildBenchmark, type RebuildSettings } from './rebuild.bench';
+import { scaleBenchmark, type ScaleSettings } from './scale.bench';
 import { openStore, POOL_SIZE } from './store-under-test';
 import { machineInfo, renderTable, writeResults, type Row } from './report';
 import { subscriptionBenchmark, type SubscriptionSettings } from './subscription.bench';
@@ -32,6 +33,7 @@ const GROUPS = [
   'erasure',
   'audit',
   'rebuild',
+  'scale',
 ] as const;
 type Group = (typeof GROUPS)[number];
 const only = (process.env.BENCH_ONLY ?? '')
@@ -112,6 +114,16 @@ const settings = {
     manyRoundsUpTo: 200_000,
     referenceBatch: 500,
   } satisfies RebuildSettings,
+  scale: {
+    directorySize: quick ? 100_000 : 1_000_000,
+    owners: 50,
+    teams: 10,
+    samples: quick ? 200 : 2_000,
+    warmupSamples: quick ? 20 : 200,
+    loadSeconds: quick ? 10 : 60,
+    loadConnections: 4,
+    plansFile: process.env.BENCH_SCALE_PLANS,
+  } satisfies ScaleSettings,
 };
 
 const RESULTS = join(__dirname, '..', '..', 'bench', 'results', 'latest.json');
@@ -142,6 +154,7 @@ const main = async (): Promise<void> => {
     if (runs('erasure')) rows.push(...(await erasureBenchmark(db.url, settings.erasure, progress)));
     if (runs('audit')) rows.push(...(await auditBenchmark(db.url, settings.audit, progress)));
     if (runs('rebuild')) rows.push(...(await rebuildBenchmark(db.url, settings.rebuild, progress)));
+    if (runs('scale')) rows.push(...(await scaleBenchmark(db.url, settings.scale, progress)));
 
     const results = {
       machine: machineInfo(info.pg, info.settings),

@@ -1,0 +1,401 @@
+import { fork, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
+import { signDevelopmentToken } from '@custodia/identity';
+import { seedDirectory, teamName } from './access-directory-seed';
+import { writePlans } from './access-diagnostics';
+import { httpClient, type HttpClient, type HttpResponse } from './access-http';
+import { execute } from './bench-database';
+import { median, percentile, sleep } from './measure';
+import { row, type Row } from './report';
+
+export type ScaleSettings = {
+  /** Rows seeded into the customer directory. */
+  readonly directorySize: number;
+  readonly owners: number;
+  readonly teams: number;
+  /** Sequential list requests timed for the p99 row, after the warm-up ones. */
+  readonly samples: number;
+  readonly warmupSamples: number;
+  /** The load under which resident memory is sampled (autocannon, separate processes). */
+  readonly loadSeconds: number;
+  readonly loadConnections: number;
+  /** BENCH_SCALE_PLANS=<file>: EXPLAIN (ANALYZE, BUFFERS) of the statements, as Markdown. */
+  readonly plansFile: string | undefined;
+};
+
+const PURPOSE = 'sales_followup';
+const ADMIN = 'bench.admin';
+const REP = 'bench.rep';
+const MANAGER = 'bench.manager';
+const MANAGER_TEAM = teamName(3);
+const REP_TEAM = teamName(0);
+const PAGE = 50;
+
+const scratchDatabase = async (url: string): Promise<{ url: string; drop(): Promise<void> }> => {
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const name = `custodia_bench_scale_${randomBytes(4).toString('hex')}`;
+  await execute(admin.toString(), `CREATE DATABASE ${name}`);
+  const scratch = new URL(url);
+  scratch.pathname = `/${name}`;
+  return {
+    url: scratch.toString(),
+    drop: () => execute(admin.toString(), `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+};
+
+type Child = { readonly pid: number; readonly port: number | undefined; stop(): Promise<void> };
+
+/** bench/access-process.ts in `role` (api or projector), as the `access` group forks it. */
+const startProcess = (label: string, env: Record<string, string>): Promise<Child> =>
+  new Promise((resolve, reject) => {
+    const child = fork(join(__dirname, 'access-process.js'), [], {
+      env: { ...process.env, ...env },
+      execArgv: [],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    const failed = (code: number | null) =>
+      reject(new Error(`bench scale: the ${label} process exited (${code}) before it was ready`));
+    child.once('exit', failed);
+    child.once('message', (message: { port?: number }) => {
+      child.off('exit', failed);
+      resolve({
+        pid: child.pid ?? 0,
+        port: message.port,
+        stop: async () => {
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          child.send('stop');
+          const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+          await exited;
+          clearTimeout(timer);
+        },
+      });
+    });
+  });
+
+const expectStatus = (what: string, res: HttpResponse, status: number): HttpResponse => {
+  if (res.status !== status) {
+    throw new Error(`bench scale: ${what} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  }
+  return res;
+};
+
+const eventually = async (what: string, probe: () => Promise<boolean>): Promise<void> => {
+  const deadline = Date.now() + 60_000;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`bench scale: timed out waiting for ${what}`);
+    await sleep(100);
+  }
+};
+
+/** Resident set size of `pid` in MiB, from /proc/<pid>/status (VmRSS, in kB). */
+const rssMiB = async (pid: number): Promise<number> => {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1] ?? Number.NaN);
+  return kb / 1024;
+};
+
+type Cannon = { p50: number; p99: number; requests: number; non2xx: number; errors: number };
+
+/** One autocannon process (its own CLI, so the load never runs inside the server). */
+const autocannon = (
+  url: string,
+  headers: Record<string, string>,
+  connections: number,
+  seconds: number,
+): Promise<Cannon> =>
+  new Promise((resolve, reject) => {
+    const args = [
+      require.resolve('autocannon/autocannon.js'),
+      '-j',
+      '-c',
+      String(connections),
+      '-d',
+      String(seconds),
+      ...Object.entries(headers).flatMap(([key, value]) => ['-H', `${key}=${value}`]),
+      url,
+    ];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      try {
+        const result = JSON.parse(out) as {
+          latency: { p50: number; p99: number };
+          requests: { total: number };
+          non2xx: number;
+          errors: number;
+        };
+        resolve({
+          p50: result.latency.p50,
+          p99: result.latency.p99,
+          requests: result.requests.total,
+          non2xx: result.non2xx,
+          errors: result.errors,
+        });
+      } catch (error) {
+        reject(
+          new Error(`bench scale: autocannon exited ${code} without a result`, { cause: error }),
+        );
+      }
+    });
+  });
+
+/**
+ * The `scale` group: the API with `directorySize` customers in its directory. One API process
+ * (the real AppModule + setupHttpApp, PROJECTOR=off, access log on) and, until the users and a
+ * few customers are projected, one projector; the directory is then filled with rows of the
+ * projection's shape (`seedDirectory`). Rows: p50/p99 of `GET /v1/customers?limit=50` (manager,
+ * page 1; sequential, one in flight, from this process over a keep-alive agent), then resident
+ * memory of the API process sampled every second while autocannon processes list the directory
+ * and read single customers for `loadSeconds`.
+ */
+export const scaleBenchmark = async (
+  url: string,
+  s: ScaleSettings,
+  progress: (line: string) => void,
+): Promise<Row[]> => {
+  progress(`scale: API over a directory of ${s.directorySize} customers`);
+  const scratch = await scratchDatabase(url);
+  const secret = randomBytes(32).toString('hex');
+  const env = {
+    DATABASE_URL: scratch.url,
+    LOG_LEVEL: 'silent',
+    PROJECTOR: 'off',
+    AUTH_JWT_SECRET: secret,
+    CUSTODIA_MASTER_KEY: randomBytes(32).toString('base64'),
+    BOOTSTRAP_ADMIN_ID: ADMIN,
+  };
+  let api: Child | undefined;
+  let projector: Child | undefined;
+  let client: HttpClient | undefined;
+  try {
+    api = await startProcess('api', { ...env, BENCH_ROLE: 'api' });
+    projector = await startProcess('projector', { ...env, BENCH_ROLE: 'projector' });
+    const rssAtStart = await rssMiB(api.pid);
+    const http = httpClient(`http://127.0.0.1:${api.port}`, 8);
+    client = http;
+    const token = (userId: string) =>
+      signDevelopmentToken({ secret, userId, now: new Date(), ttlSeconds: 4 * 3600 });
+    const adminToken = await token(ADMIN);
+    for (const [id, role, team] of [
+      [REP, 'sales', REP_TEAM],
+      [MANAGER, 'sales_manager', MANAGER_TEAM],
+    ] as const) {
+      const res = await http.call('POST', '/v1/users', {
+        token: adminToken,
+        body: { id, displayName: id, roles: [role], team },
+      });
+      expectStatus(`POST /v1/users ${id}`, res, 201);
+    }
+    const repToken = await token(REP);
+    const managerToken = await token(MANAGER);
+    await eventually('the users in the user directory', async () => {
+      for (const t of [repToken, managerToken]) {
+        const res = await http.call('GET', '/v1/customers', { token: t, purpose: PURPOSE });
+        if (res.status !== 200) return false;
+      }
+      return true;
+    });
+    const ids: string[] = [];
+    for (let n = 0; n < 8; n += 1) {
+      const res = await http.call('POST', '/v1/customers', {
+        token: repToken,
+        body: {
+          name: '张伟',
+          phone: `1380013${String(8000 + n).padStart(4, '0')}`,
+          email: `zhang.wei.${n}@example.com`,
+          company: '示例科技有限公司',
+          consents: [{ purpose: PURPOSE, noticeVersion: 'general-2025-06', channel: 'web' }],
+        },
+      });
+      ids.push((expectStatus('POST /v1/customers', res, 201).body as { id: string }).id);
+    }
+    await eventually('the customers readable', async () => {
+      for (const id of ids) {
+        const res = await http.call('GET', `/v1/customers/${id}`, {
+          token: repToken,
+          purpose: PURPOSE,
+        });
+        if (res.status !== 200) return false;
+      }
+      return true;
+    });
+    // From here on the API runs alone, as APIs next to a projector on another host would.
+    await projector.stop();
+    projector = undefined;
+
+    progress(`scale: seeding ${s.directorySize} directory rows`);
+    const seeded = performance.now();
+    await seedDirectory(scratch.url, {
+      customers: s.directorySize,
+      owners: s.owners,
+      teams: s.teams,
+    });
+    await execute(scratch.url, 'VACUUM ANALYZE access_customer_directory');
+    progress(`scale: seeded in ${((performance.now() - seeded) / 1000).toFixed(1)}s`);
+
+    if (s.plansFile !== undefined) {
+      await writeScalePlans(scratch.url, s.plansFile, ids[0]);
+      progress(`scale: plans written to ${s.plansFile}`);
+    }
+
+    const path = `/v1/customers?limit=${PAGE}`;
+    const once = async (): Promise<number> => {
+      const started = performance.now();
+      const res = await http.call('GET', path, { token: managerToken, purpose: PURPOSE });
+      const ms = performance.now() - started;
+      expectStatus(path, res, 200);
+      const items = (res.body as { items: unknown[] }).items.length;
+      if (items !== PAGE) throw new Error(`bench scale: ${path} returned ${items} items`);
+      return ms;
+    };
+    progress(`scale: ${path} (manager, page 1), ${s.samples} sequential requests`);
+    for (let i = 0; i < s.warmupSamples; i += 1) await once();
+    const times: number[] = [];
+    for (let i = 0; i < s.samples; i += 1) times.push(await once());
+    const size = s.directorySize.toLocaleString('en-US');
+    const listName = `GET /v1/customers?limit=${PAGE} (manager, page 1, sequential), ${size} customers`;
+    const rows: Row[] = [
+      row(`${listName} p50`, 'ms', percentile(times, 50), null),
+      row(`${listName} p99`, 'ms', percentile(times, 99), null, {
+        on: 'value',
+        op: '<',
+        target: 20,
+      }),
+    ];
+
+    progress(
+      `scale: resident memory under ${s.loadSeconds}s of autocannon ` +
+        `(${s.loadConnections} connections listing, ${s.loadConnections} reading one customer)`,
+    );
+    const rssBeforeLoad = await rssMiB(api.pid);
+    const samples: number[] = [];
+    const base = `http://127.0.0.1:${api.port}`;
+    const headers = (t: string) => ({ authorization: `Bearer ${t}`, 'x-purpose': PURPOSE });
+    const sampling = (async () => {
+      const end = Date.now() + s.loadSeconds * 1000;
+      while (Date.now() < end) {
+        await sleep(1000);
+        samples.push(await rssMiB(api.pid));
+      }
+    })();
+    const [list, single] = await Promise.all([
+      autocannon(`${base}${path}`, headers(managerToken), s.loadConnections, s.loadSeconds),
+      autocannon(
+        `${base}/v1/customers/${ids[0]}`,
+        headers(repToken),
+        s.loadConnections,
+        s.loadSeconds,
+      ),
+    ]);
+    await sampling;
+    for (const [what, result] of [
+      ['list', list],
+      ['single read', single],
+    ] as const) {
+      if (result.non2xx > 0 || result.errors > 0 || result.requests === 0) {
+        throw new Error(
+          `bench scale: autocannon ${what}: ${result.requests} requests, ${result.non2xx} non-2xx, ${result.errors} errors`,
+        );
+      }
+    }
+    const steady = samples.slice(Math.floor(samples.length / 2));
+    progress(
+      `scale:   RSS MiB: at start ${rssAtStart.toFixed(0)}, before load ${rssBeforeLoad.toFixed(0)}, ` +
+        `under load median ${median(steady).toFixed(0)}, max ${Math.max(...samples).toFixed(0)}; ` +
+        `autocannon list ${list.requests} req p50 ${list.p50} p99 ${list.p99} ms, ` +
+        `single ${single.requests} req p50 ${single.p50} p99 ${single.p99} ms`,
+    );
+    rows.push(
+      row(
+        `API resident memory (VmRSS) under load, ${size} customers, steady (median of 2nd half)`,
+        'MiB',
+        median(steady),
+        null,
+        {
+          on: 'value',
+          op: '<',
+          target: 300,
+        },
+      ),
+      row(
+        `API resident memory (VmRSS) under load, ${size} customers, max`,
+        'MiB',
+        Math.max(...samples),
+        null,
+      ),
+      row(
+        `GET /v1/customers?limit=${PAGE} under load (autocannon, ${s.loadConnections}+${s.loadConnections} connections), ${size} customers p99`,
+        'ms',
+        list.p99,
+        null,
+      ),
+    );
+    return rows;
+  } finally {
+    client?.close();
+    await projector?.stop();
+    await api?.stop();
+    await scratch.drop();
+  }
+};
+
+/**
+ * The list statements at this size (through the `access` group's `writePlans`, which records
+ * what PostgresCustomerViews sends) and the single-customer lookup by id.
+ */
+const writeScalePlans = async (url: string, file: string, customerId: string): Promise<void> => {
+  const scope = { kind: 'some' as const, ownerIds: [], teams: [MANAGER_TEAM] };
+  const from = new Date(Date.now() + 86_400_000);
+  const to = new Date(from.getTime() + 7 * 86_400_000);
+  await writePlans(url, file, [
+    {
+      name: `GET /v1/customers?limit=${PAGE} (manager, page 1)`,
+      filter: { scope, coveringPurpose: PURPOSE },
+      cursor: undefined,
+      limit: PAGE,
+    },
+    {
+      name: `GET /v1/customers?limit=${PAGE}&nextFollowUpFrom/To (manager, 7 days)`,
+      filter: {
+        scope,
+        coveringPurpose: PURPOSE,
+        nextFollowUpFrom: from.toISOString(),
+        nextFollowUpTo: to.toISOString(),
+      },
+      cursor: undefined,
+      limit: PAGE,
+    },
+    {
+      name: `GET /v1/customers?phone=… (manager, lookup by blind index)`,
+      filter: { scope, coveringPurpose: PURPOSE, phone: '13800138000' },
+      cursor: undefined,
+      limit: PAGE,
+    },
+  ]);
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const text = `SELECT * FROM access_customer_directory WHERE customer_id = $1`;
+    await client.query(`EXPLAIN (ANALYZE) ${text}`, [customerId]);
+    const plan = await client.query<{ 'QUERY PLAN': string }>(
+      `EXPLAIN (ANALYZE, BUFFERS) ${text}`,
+      [customerId],
+    );
+    const existing = await readFile(file, 'utf8');
+    await writeFile(
+      file,
+      `${existing}\n## GET /v1/customers/:id (the directory entry, by primary key)\n\n` +
+        `\`\`\`sql\n${text}\n\`\`\`\n\n\`\`\`\n${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}\n\`\`\`\n`,
+    );
+  } finally {
+    await client.end();
+  }
+};
