@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { DestinationStream } from 'pino';
 import { type Config, type DatabaseHandle, PlatformModule } from '@custodia/platform';
 import { Public } from './auth/auth.decorators';
@@ -11,6 +12,7 @@ import { AuthModule } from './auth/auth.module';
 import { CustomersModule } from './customers/customers.module';
 import { HealthController } from './health/health.controller';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { RateLimitModule } from './http/rate-limit.module';
 import { ErasureModule } from './erasure/erasure.module';
 import { createValidationPipe } from './http/validation.pipe';
 import { MetricsController } from './metrics/metrics.controller';
@@ -26,8 +28,12 @@ export type AppOptions = {
   readonly logDestination?: DestinationStream;
 };
 
-// Probes and scrapers call these without a token (the AuthGuard denies everything else).
-for (const controller of [HealthController, MetricsController]) Public()(controller);
+// Probes and scrapers call these without a token (the AuthGuard denies everything else), and
+// outside the rate limit.
+for (const controller of [HealthController, MetricsController]) {
+  Public()(controller);
+  SkipThrottle()(controller);
+}
 
 /**
  * The HTTP edge. Feature modules (customers, consent, …) are imported here as they arrive; their
@@ -51,6 +57,8 @@ export class AppModule {
         TerminusModule.forRoot({ errorLogStyle: 'json' }),
         CqrsModule.forRoot(),
         AuthModule.register(config),
+        // After AuthModule: its guard runs after the AuthGuard and counts the verified user.
+        RateLimitModule.register(config),
         UsersModule.register(config),
         CustomersModule,
         AccessModule,

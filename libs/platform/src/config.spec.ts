@@ -31,6 +31,7 @@ describe(loadConfig.name, () => {
       logLevel: 'info',
       alertWebhookUrl: undefined,
       treeHeadIntervalMs: 60_000,
+      rateLimit: { requests: 60_000, windowMs: 60_000 },
     });
   });
 
@@ -47,8 +48,11 @@ describe(loadConfig.name, () => {
       LOG_LEVEL: 'debug',
       ALERT_WEBHOOK_URL: 'https://hooks.example.com/custodia',
       TREE_HEAD_INTERVAL_MS: '0',
+      RATE_LIMIT_REQUESTS: '0',
+      RATE_LIMIT_WINDOW_MS: '1000',
     });
     expect(sut.port).toBe(8080);
+    expect(sut.rateLimit).toEqual({ requests: 0, windowMs: 1000 });
     expect(sut.treeHeadIntervalMs).toBe(0);
     expect(sut.alertWebhookUrl).toBe('https://hooks.example.com/custodia');
     expect(sut.eventStore).toBe('kurrentdb');
@@ -78,6 +82,9 @@ describe(loadConfig.name, () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ ALERT_WEBHOOK_URL: 'ftp://hooks' }, 'ALERT_WEBHOOK_URL'],
     [{ TREE_HEAD_INTERVAL_MS: '-1' }, 'TREE_HEAD_INTERVAL_MS'],
+    [{ RATE_LIMIT_REQUESTS: '-1' }, 'RATE_LIMIT_REQUESTS'],
+    [{ RATE_LIMIT_REQUESTS: '1e3' }, 'RATE_LIMIT_REQUESTS'],
+    [{ RATE_LIMIT_WINDOW_MS: '0' }, 'RATE_LIMIT_WINDOW_MS'],
     [{ TREE_HEAD_INTERVAL_MS: '1.5' }, 'TREE_HEAD_INTERVAL_MS'],
     [{ TREE_HEAD_INTERVAL_MS: '86400001' }, 'TREE_HEAD_INTERVAL_MS'],
   ])('stops on %j with one line naming %s', (env, variable) => {

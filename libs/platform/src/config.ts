@@ -21,6 +21,8 @@ export type Config = {
   readonly alertWebhookUrl: string | undefined;
   /** How often the API signs a Merkle tree head over the log; 0 turns periodic signing off. */
   readonly treeHeadIntervalMs: number;
+  /** Requests each user (or client IP, without a user) may make per window; 0 = no limit. */
+  readonly rateLimit: { readonly requests: number; readonly windowMs: number };
 };
 
 /** Thrown when the environment is wrong; the message is one line naming the variable. */
@@ -131,6 +133,24 @@ const milliseconds = (env: Env, name: string, fallback: number): number => {
   return Number(value);
 };
 
+/** A whole number from 0 to `max`. */
+const count = (env: Env, name: string, fallback: number, max: number): number => {
+  const value = present(env, name);
+  if (value === undefined) return fallback;
+  if (!/^\d{1,10}$/.test(value) || Number(value) > max) {
+    throw new ConfigError(name, `must be a whole number from 0 to ${max}`);
+  }
+  return Number(value);
+};
+
+const rateLimit = (env: Env): Config['rateLimit'] => {
+  // High by default: one user's budget must not throttle the benchmark's single-user load.
+  const requests = count(env, 'RATE_LIMIT_REQUESTS', 60_000, 1_000_000_000);
+  const windowMs = milliseconds(env, 'RATE_LIMIT_WINDOW_MS', 60_000);
+  if (windowMs === 0) throw new ConfigError('RATE_LIMIT_WINDOW_MS', 'must be at least 1');
+  return { requests, windowMs };
+};
+
 const port = (env: Env): number => {
   const raw = present(env, 'PORT') ?? '3000';
   const value = Number(raw);
@@ -174,5 +194,6 @@ export const loadConfig = (env: Env = process.env): Config => {
     logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     alertWebhookUrl: url(env, 'ALERT_WEBHOOK_URL', ['https:', 'http:']),
     treeHeadIntervalMs: milliseconds(env, 'TREE_HEAD_INTERVAL_MS', 60_000),
+    rateLimit: rateLimit(env),
   };
 };
