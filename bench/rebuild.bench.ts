@@ -16,6 +16,7 @@ import {
   ProjectionRunner,
   readStoreMigrations,
 } from '@custodia/read-store';
+import { countForProgress } from '../libs/runtime/src/projection-count';
 import { execute } from './bench-database';
 import { median } from './measure';
 import { RebuildLogSeeder } from './rebuild-log-seed';
@@ -131,7 +132,7 @@ const silent = { info: () => undefined, warn: () => undefined, error: () => unde
  * The `rebuild` group: `ProjectionRunner.rebuild` of the follow-up timeline, built as the
  * application builds its runner (over the EncryptingEventStore with the PostgresKeyVault, so
  * every summary and next step is opened; default batch of 500 events per transaction, checkpoint
- * in the same transaction; the default counting pass for the progress bar), which is what
+ * in the same transaction; the total for the progress bar counted as StorageModule counts it), which is what
  * `npm run cli -- rebuild follow-up-timeline` runs — against the raw batched INSERT of the same
  * read-model rows, at growing log sizes.
  */
@@ -172,6 +173,7 @@ export const rebuildBenchmark = async (
       eventStore: store,
       projections: [followUpTimelineProjection],
       logger: silent,
+      countEvents: countForProgress(dataSource, store), // as StorageModule builds its runner
     });
     const seeder = new RebuildLogSeeder(scratch.url, vault);
 

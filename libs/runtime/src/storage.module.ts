@@ -18,6 +18,7 @@ import { EVENT_STORE, type EventStore } from '@custodia/event-store';
 import { CONFIG, type Config, type DatabaseHandle, METRICS_REGISTRY } from '@custodia/platform';
 import { ProjectionRunner } from '@custodia/read-store';
 import { openDataSource } from './data-source.factory';
+import { countForProgress } from './projection-count';
 import { createEventStore } from './event-store.factory';
 import { allProjections } from './projections';
 import { StorageLifecycle } from './storage.lifecycle';
@@ -131,6 +132,7 @@ export class StorageModule {
               eventStore,
               projections: allProjections({ blindIndex }),
               registry,
+              countEvents: countForProgress(dataSource, eventStore),
               logger: {
                 info: (fields, message) => logger.info(fields, message),
                 warn: (fields, message) => logger.warn(fields, message),
