@@ -6,10 +6,13 @@ export const CORRELATION_ID_HEADER = 'X-Correlation-Id';
 
 // Accept a caller's id only when it is short and plain, so it is safe to log and echo.
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+// ...and holds no run of 7 digits: a phone, ID card or account number would be logged with
+// every line of the request and echoed in every problem's `instance`.
+const DIGIT_RUN = /\d{7}/;
 
 const incoming = (req: Request, header: string): string | undefined => {
   const value = req.header(header);
-  return value !== undefined && SAFE_ID.test(value) ? value : undefined;
+  return value !== undefined && SAFE_ID.test(value) && !DIGIT_RUN.test(value) ? value : undefined;
 };
 
 /**

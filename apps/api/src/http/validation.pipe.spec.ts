@@ -1,5 +1,5 @@
 import type { ValidationError } from '@nestjs/common';
-import { toFieldErrors } from './validation.pipe';
+import { toFieldErrors, UNNAMED_FIELD } from './validation.pipe';
 
 const error = (
   property: string,
@@ -16,6 +16,24 @@ describe(toFieldErrors.name, () => {
     expect(sut).toEqual([
       { field: 'phone', rule: 'isMobilePhone' },
       { field: 'address.city', rule: 'isNotEmpty' },
+    ]);
+  });
+
+  it('does not echo an unknown property that is not a plain name (it may be a personal value)', () => {
+    const unknown = { whitelistValidation: 'property should not exist' };
+    const sut = toFieldErrors([
+      error('44030519880808147X', unknown),
+      error('欧阳陈敏强', unknown),
+      error('p13852013147', unknown),
+      error('', unknown),
+      error('consents', undefined, [error('0', undefined, [error('extra_1', unknown)])]),
+    ]);
+    expect(sut.map((e) => e.field)).toEqual([
+      UNNAMED_FIELD,
+      UNNAMED_FIELD,
+      UNNAMED_FIELD,
+      UNNAMED_FIELD,
+      'consents.0.extra_1',
     ]);
   });
 });
