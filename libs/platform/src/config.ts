@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { hideSecret } from './secret-value';
 
 export type EventStoreKind = 'postgres' | 'kurrentdb';
 export type ProjectorMode = 'inline' | 'off';
@@ -82,7 +83,7 @@ const decodeMasterKey = (name: string, base64: string): Buffer => {
   if (key.length !== 32 || key.toString('base64') !== base64.trim()) {
     throw new ConfigError(name, 'must be 32 bytes encoded as base64');
   }
-  return key;
+  return hideSecret(key);
 };
 
 const masterKey = (env: Env): Config['masterKey'] => {
@@ -95,14 +96,14 @@ const masterKey = (env: Env): Config['masterKey'] => {
     );
   }
   if (inline !== undefined)
-    return { key: decodeMasterKey('CUSTODIA_MASTER_KEY', inline), source: 'env' };
+    return hideSecret({ key: decodeMasterKey('CUSTODIA_MASTER_KEY', inline), source: 'env' });
   if (file === undefined) return undefined;
   if (!existsSync(file))
     throw new ConfigError('CUSTODIA_MASTER_KEY_FILE', 'names a file that does not exist');
-  return {
+  return hideSecret({
     key: decodeMasterKey('CUSTODIA_MASTER_KEY_FILE', readFileSync(file, 'utf8')),
     source: 'file',
-  };
+  });
 };
 
 const auth = (env: Env): Config['auth'] => {
@@ -118,7 +119,7 @@ const auth = (env: Env): Config['auth'] => {
         `must be at least ${MIN_JWT_SECRET_LENGTH} characters`,
       );
     }
-    return { jwtSecret: secret };
+    return hideSecret({ jwtSecret: secret });
   }
   return jwksUrl === undefined ? undefined : { jwksUrl };
 };

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { type Config, MIN_JWT_SECRET_LENGTH } from './config';
+import { hideSecret } from './secret-value';
 
 type StoredSecrets = { readonly authJwtSecret: string; readonly masterKey: string };
 
@@ -75,10 +76,9 @@ export const withDevSecrets = (config: Config, log: Pick<Logger, 'warn'>): Confi
   );
   return {
     ...config,
-    auth: config.auth ?? { jwtSecret: secrets.authJwtSecret },
-    masterKey: config.masterKey ?? {
-      key: Buffer.from(secrets.masterKey, 'base64'),
-      source: 'file',
-    },
+    auth: config.auth ?? hideSecret({ jwtSecret: secrets.authJwtSecret }),
+    masterKey:
+      config.masterKey ??
+      hideSecret({ key: hideSecret(Buffer.from(secrets.masterKey, 'base64')), source: 'file' }),
   };
 };

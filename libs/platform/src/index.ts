@@ -12,3 +12,4 @@ export * from './shutdown-signals';
 export * from './decider';
 export * from './group-commit';
 export * from './random';
+export * from './secret-value';

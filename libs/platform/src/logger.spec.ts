@@ -36,4 +36,22 @@ describe(createLogger.name, () => {
     }
     expect(out).toContain(REDACTED);
   });
+
+  it('censors the configuration’s secrets when a whole configuration is logged (first three levels)', () => {
+    const { lines, stream } = capture();
+    const sut = createLogger('info', stream);
+    const config = {
+      port: 3000,
+      databaseUrl: 'postgres://custodia:db-password-1@db:5432/custodia',
+      auth: { jwtSecret: 'jwt-secret-0123456789abcdefghijklmnopqrst' },
+      masterKey: { key: Buffer.alloc(32, 0x41).toString('base64'), source: 'env' },
+    };
+    sut.info({ config });
+    sut.info(config);
+    const out = lines.join('');
+    for (const value of ['db-password-1', 'jwt-secret-0123456789', config.masterKey.key]) {
+      expect(out).not.toContain(value);
+    }
+    expect(out).toContain('"port":3000');
+  });
 });

@@ -37,14 +37,24 @@ const SECRET_PATHS = [
   'res.headers["set-cookie"]',
   'req.body',
   'body',
+];
+
+/**
+ * Field names that hold a secret (the configuration's among them: a careless
+ * `log.info({ config })` must not write the JWT secret, the master key or the database password).
+ */
+const SECRET_FIELD_NAMES = [
   'password',
   'secret',
   'token',
   'masterKey',
-];
+  'jwtSecret',
+  'databaseUrl',
+] as const;
 
 export const REDACT_PATHS: readonly string[] = [
   ...SECRET_PATHS,
+  ...SECRET_FIELD_NAMES.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]),
   ...PERSONAL_FIELD_NAMES.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]),
 ];
 
