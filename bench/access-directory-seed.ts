@@ -44,7 +44,7 @@ export const seedDirectory = async (url: string, shape: DirectoryShape): Promise
               '示例科技有限公司' || (i % 500)::text,
               (CASE WHEN i % 5 = 0 THEN $4 ELSE $5 END)::jsonb,
               CASE WHEN i % 10 < 7 THEN now() - (i % 90) * interval '1 day' END,
-              CASE WHEN i % 10 < 7 THEN now() + ((i * 7919) % 1440) * interval '1 hour' END,
+              CASE WHEN i % 10 < 7 THEN now() + ((i::bigint * 7919) % 1440) * interval '1 hour' END,
               now() - (i % 365) * interval '1 day',
               now(),
               sha256(convert_to('phone:' || i, 'UTF8')),

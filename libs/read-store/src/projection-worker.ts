@@ -120,10 +120,17 @@ export class ProjectionWorker {
         await this.resetReadModel();
         let done = 0;
         onProgress?.(done, expected);
-        for (let events = await this.read(); events.length > 0; events = await this.read()) {
+        // The next page is read while this one is applied (PostgreSQL and this process
+        // overlap), from the position this batch moves the checkpoint to: the same page the
+        // read after the commit would return. A failed batch leaves the read unused.
+        let events = await this.read();
+        while (events.length > 0) {
+          const next = this.read(events[events.length - 1].position);
+          next.catch(() => undefined); // awaited below, or dropped with the failed batch
           await this.applyBatch(events);
           done += events.length;
           onProgress?.(done, Math.max(expected, done));
+          events = await next;
         }
         this.deps.logger.info({ projection: name, events: done }, 'projection rebuilt');
         return done;
@@ -209,9 +216,9 @@ export class ProjectionWorker {
     this.loaded = true;
   }
 
-  private read(): Promise<RecordedEvent[]> {
+  private read(from = this.checkpoint?.position): Promise<RecordedEvent[]> {
     return this.deps.eventStore.readAll({
-      from: this.checkpoint?.position,
+      from,
       maxCount: this.deps.settings.batchSize,
       filter: this.filter,
     });
