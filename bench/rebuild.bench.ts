@@ -239,6 +239,8 @@ export const rebuildBenchmark = async (
         row(name, 'events/s', median(subject), null, { on: 'value', op: '>=', target: 30_000 }),
       );
     }
+    // Full-precision rows for merging a partial run into results/latest.json.
+    progress(`rebuild: rows ${JSON.stringify(rows)}`);
     return rows;
   } finally {
     await rawPool.end();

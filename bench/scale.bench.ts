@@ -338,6 +338,8 @@ export const scaleBenchmark = async (
         null,
       ),
     );
+    // Full-precision rows for merging a partial run into results/latest.json.
+    progress(`scale: rows ${JSON.stringify(rows)}`);
     return rows;
   } finally {
     client?.close();
