@@ -13,6 +13,7 @@ import { accessQueryProblem } from '../access/access-query.problems';
 import { incidentProblem } from '../audit/incidents.problems';
 import { privacyProblem } from '../privacy/privacy.problems';
 import { customerStreamProblem } from './customer-stream.problems';
+import { databaseUnavailableProblem } from './database-unavailable.problem';
 import {
   PROBLEM_CONTENT_TYPE,
   type ProblemDetails,
@@ -93,7 +94,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       customerStreamProblem(exception) ??
       accessQueryProblem(exception) ??
       privacyProblem(exception) ??
-      incidentProblem(exception);
+      incidentProblem(exception) ??
+      databaseUnavailableProblem(exception);
     if (domain !== undefined) {
       const { slug, ...rest } = domain;
       return { type: problemType(slug), ...rest, instance };
