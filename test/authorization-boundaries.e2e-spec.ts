@@ -294,6 +294,26 @@ describe('authorization boundaries', () => {
   });
 
   describe('an admin', () => {
+    it('cannot grant themselves a role that reveals (dpo): 403, nothing appended', async () => {
+      const before = await eventCount();
+      const res = await http()
+        .put(`/v1/users/${ADMIN}/roles`)
+        .auth(tokens.admin, { type: 'bearer' })
+        .send({ roles: ['admin', 'dpo'] })
+        .expect(403);
+      expect(res.headers['content-type']).toMatch(PROBLEM);
+      expect(res.body).toMatchObject({ code: 'IDENTITY.FORBIDDEN' });
+      expect(await eventCount()).toBe(before);
+      const me = await get(tokens.admin, '/v1/me').expect(200);
+      expect((me.body as { roles: string[] }).roles).toEqual(['admin']);
+      // Another user's roles remain the admin's to change.
+      await http()
+        .put(`/v1/users/${ROLE_USERS.finance.id}/roles`)
+        .auth(tokens.admin, { type: 'bearer' })
+        .send({ roles: ['finance', 'auditor'] })
+        .expect(204);
+    });
+
     it('sees masked values only, under every purpose of the catalog, on every customer read', async () => {
       const catalog = await get(tokens.admin, '/v1/purposes').expect(200);
       const purposes = (catalog.body as { items?: { id: string }[] }).items?.map((p) => p.id) ?? [];

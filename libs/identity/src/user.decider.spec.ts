@@ -128,6 +128,17 @@ describe('userDecider', () => {
         .thenThrows('IDENTITY.UNKNOWN_ROLE');
     });
 
+    it('refuses anyone changing their own roles (an admin granting themselves dpo)', () => {
+      sut
+        .given([registered()])
+        .when({
+          type: 'ChangeUserRoles',
+          data: { userId: 'wang.wei', roles: ['sales', 'dpo'] },
+          metadata: { ...metadata, actorId: 'wang.wei' },
+        })
+        .thenThrows('IDENTITY.FORBIDDEN');
+    });
+
     it('moves a user to another team, but never a sales rep to no team', () => {
       const change = (team: string | null) =>
         ({ type: 'ChangeUserTeam', data: { userId: 'wang.wei', team }, metadata }) as const;

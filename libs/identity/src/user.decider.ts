@@ -123,6 +123,11 @@ const register = ({ data }: RegisterUser, state: UserState): UserEvent[] => {
 
 const changeRoles = ({ data, metadata }: ChangeUserRoles, state: UserState): UserEvent[] => {
   const user = changeable(state, metadata.now);
+  // Separation of duties: an admin who could grant themselves `dpo` could reveal what admins
+  // may only see masked. Another admin has to do it (and it is recorded as theirs).
+  if (metadata.actorId === user.userId) {
+    throw new IdentityError('IDENTITY.FORBIDDEN', 'roles: nobody changes their own roles', 'roles');
+  }
   const roles = checkRoles(data.roles);
   checkTeamFits(roles, user.team);
   if (roles.join() === user.roles.join()) return [];
