@@ -167,7 +167,15 @@ const RAW_BODIES = [
 ];
 
 export const bodyArb = (template: unknown): fc.Arbitrary<Body> => {
-  const json = template === undefined ? jsonArb : mutated(toJson(template));
+  // The template as it is too: valid bodies reach the handlers, whose refusals (403, 404, 409)
+  // must append nothing either.
+  const json =
+    template === undefined
+      ? jsonArb
+      : fc.oneof(
+          { weight: 3, arbitrary: mutated(toJson(template)) },
+          { weight: 1, arbitrary: fc.constant(toJson(template)) },
+        );
   return fc.oneof(
     {
       weight: 6,
@@ -185,12 +193,20 @@ export const bodyArb = (template: unknown): fc.Arbitrary<Body> => {
     {
       weight: 1,
       arbitrary: fc
-        .integer({ min: 100, max: 20_000 })
+        .oneof(fc.integer({ min: 2, max: 24 }), fc.integer({ min: 100, max: 20_000 }))
         .map((depth) => ({ text: `{"fields":${nested(depth)}}`, contentType: 'application/json' })),
     },
     { weight: 1, arbitrary: fc.constant({ text: undefined, contentType: undefined }) },
   );
 };
+
+/** A well-formed JSON body: the route's valid one, or that one changed in one place. */
+export const plausibleBodyArb = (template: unknown): fc.Arbitrary<Body> =>
+  template === undefined
+    ? fc.constant({ text: undefined, contentType: undefined })
+    : fc
+        .oneof(fc.constant(toJson(template)), mutated(toJson(template)))
+        .map((j) => ({ text: serialize(j), contentType: 'application/json' }));
 
 /** A header value as Node lets a client send it: the UTF-8 bytes read as latin1, no CR/LF/NUL. */
 export const headerSafe = (value: string): string =>

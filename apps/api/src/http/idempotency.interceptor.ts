@@ -30,7 +30,10 @@ const problem = (status: number, slug: string, detail: string): ProblemException
     errors: [{ field: 'Idempotency-Key', rule: slug }],
   });
 
-/** Stable JSON: object keys sorted, so the same body always hashes the same. */
+/**
+ * Stable JSON: object keys sorted, so the same body always hashes the same. No body (a request
+ * without a JSON content type has none) is `null`: JSON.stringify(undefined) is no string.
+ */
 const canonical = (value: unknown): string =>
   Array.isArray(value)
     ? `[${value.map(canonical).join(',')}]`
@@ -39,7 +42,7 @@ const canonical = (value: unknown): string =>
           .sort()
           .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
           .join(',')}}`
-      : JSON.stringify(value);
+      : (JSON.stringify(value) ?? 'null');
 
 /**
  * `Idempotency-Key` on a POST: the first answer is stored (per actor, route and key) and
