@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { signDevelopmentToken } from '@custodia/identity';
 import { seedDirectory, teamName } from './access-directory-seed';
+import { BlindIndex, PostgresCustomerViews } from '@custodia/access';
 import { writePlans } from './access-diagnostics';
 import { httpClient, type HttpClient, type HttpResponse } from './access-http';
 import { execute } from './bench-database';
@@ -375,28 +376,45 @@ const writeScalePlans = async (url: string, file: string, customerId: string): P
       cursor: undefined,
       limit: PAGE,
     },
-    {
-      name: `GET /v1/customers?phone=… (manager, lookup by blind index)`,
-      filter: { scope, coveringPurpose: PURPOSE, phone: '13800138000' },
-      cursor: undefined,
-      limit: PAGE,
-    },
   ]);
+  // The lookups, planned for their values (a blind-index digest as bytea has no literal form
+  // for writePlans' generic plan): by phone through the keyed blind index, and by id.
+  let phoneLookup: { text: string; values: unknown[] } | undefined;
+  await new PostgresCustomerViews(
+    {
+      query: <T>(text: string, values: unknown[] = []): Promise<T> => {
+        phoneLookup = { text, values };
+        return Promise.resolve([] as T);
+      },
+    },
+    new BlindIndex(randomBytes(32)),
+  ).listDirectory({ scope, coveringPurpose: PURPOSE, phone: '13800138000' }, undefined, PAGE);
+  if (phoneLookup === undefined) throw new Error('bench scale: no phone lookup statement');
+  const lookups = [
+    { name: 'GET /v1/customers?phone=… (manager, by blind index)', ...phoneLookup },
+    {
+      name: 'GET /v1/customers/:id (the directory entry, by primary key)',
+      text: 'SELECT * FROM access_customer_directory WHERE customer_id = $1',
+      values: [customerId],
+    },
+  ];
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    const text = `SELECT * FROM access_customer_directory WHERE customer_id = $1`;
-    await client.query(`EXPLAIN (ANALYZE) ${text}`, [customerId]);
-    const plan = await client.query<{ 'QUERY PLAN': string }>(
-      `EXPLAIN (ANALYZE, BUFFERS) ${text}`,
-      [customerId],
-    );
+    const sections: string[] = [];
+    for (const { name, text, values } of lookups) {
+      await client.query(`EXPLAIN (ANALYZE) ${text}`, values);
+      const plan = await client.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN (ANALYZE, BUFFERS) ${text}`,
+        values,
+      );
+      sections.push(
+        `## ${name}\n\n\`\`\`sql\n${text.replace(/\n\s+/g, '\n  ')}\n\`\`\`\n\n` +
+          `\`\`\`\n${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}\n\`\`\`\n`,
+      );
+    }
     const existing = await readFile(file, 'utf8');
-    await writeFile(
-      file,
-      `${existing}\n## GET /v1/customers/:id (the directory entry, by primary key)\n\n` +
-        `\`\`\`sql\n${text}\n\`\`\`\n\n\`\`\`\n${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}\n\`\`\`\n`,
-    );
+    await writeFile(file, `${existing}\n${sections.join('\n')}`);
   } finally {
     await client.end();
   }
