@@ -182,12 +182,16 @@ export class FaultStack {
     );
   }
 
-  /** True when no projection has an event of its filter after its checkpoint, up to `upTo`. */
-  async caughtUp(upTo?: Position): Promise<boolean> {
+  /** Projections with an event of their filter after their checkpoint (up to `upTo` if given). */
+  async pending(upTo?: Position): Promise<string[]> {
     const checkpoints = await this.checkpoints();
+    const behind: string[] = [];
     for (const { name, eventTypes } of projectionFilters()) {
       const from = checkpoints.get(name);
-      if (from === undefined) return false;
+      if (from === undefined) {
+        behind.push(name);
+        continue;
+      }
       const next = await this.store().readAll({
         from: from.position,
         maxCount: 1,
@@ -196,10 +200,15 @@ export class FaultStack {
       const first = next[0];
       if (first === undefined) continue;
       if (upTo === undefined || this.store().comparePositions(first.position, upTo) <= 0) {
-        return false;
+        behind.push(name);
       }
     }
-    return true;
+    return behind;
+  }
+
+  /** True when no projection has an event of its filter after its checkpoint, up to `upTo`. */
+  async caughtUp(upTo?: Position): Promise<boolean> {
+    return (await this.pending(upTo)).length === 0;
   }
 
   async waitCaughtUp(timeoutMs: number, upTo?: Position): Promise<number> {
