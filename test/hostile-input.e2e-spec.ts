@@ -342,11 +342,13 @@ describe('hostile input', () => {
       if (!PROBLEM.test(String(res.headers['content-type']))) problems.push('not problem+json');
       const body = res.body as { status?: unknown; code?: unknown; errors?: { field?: unknown }[] };
       if (body.status !== res.status) problems.push('problem status differs');
+      // A 400 is about some part of the request: it names it (a field, `id`, `path`, `body`).
+      const fields = (body.errors ?? []).map((e) => e.field);
       if (
-        body.code === 'REQUEST.VALIDATION' &&
-        !(body.errors ?? []).every((e) => typeof e.field === 'string' && e.field !== '')
+        (res.status === 400 || body.code === 'REQUEST.VALIDATION') &&
+        (fields.length === 0 || !fields.every((f) => typeof f === 'string' && f !== ''))
       ) {
-        problems.push('validation error without a field');
+        problems.push('400 without a field');
       }
       if (res.status === 429 && res.headers['retry-after'] === undefined)
         problems.push('429 without Retry-After');
@@ -424,6 +426,22 @@ describe('hostile input', () => {
     expect(res.text).not.toContain(CANARIES.name);
   });
 
+  it('names the part of the request a 400 is about: a path or a customer id (none before)', async () => {
+    const get = (path: string) =>
+      request(sut.getHttpServer())
+        .get(path)
+        .auth(asSales(), { type: 'bearer' })
+        .set('X-Purpose', 'sales_followup');
+    const percent = await get('/v1/customers/%E0%A4%A');
+    expectProblem(percent, 400);
+    expect(percent.body).toMatchObject({ errors: [{ field: 'path' }] });
+    for (const path of ['/v1/customers/not-a-uuid', '/v1/customers/1/follow-ups']) {
+      const res = await get(path);
+      expectProblem(res, 400);
+      expect(res.body).toMatchObject({ errors: [{ field: 'id', rule: 'isUuid' }] });
+    }
+  });
+
   it('answers oversized, malformed and wrongly typed bodies with 4xx problems', async () => {
     const post = (type: string, body: string) =>
       request(sut.getHttpServer())
@@ -435,7 +453,10 @@ describe('hostile input', () => {
       await post('application/json', JSON.stringify({ name: 'x'.repeat(200_000) })),
       413,
     );
-    expectProblem(await post('application/json', `{"name":"${CANARIES.name}",`), 400);
+    const malformed = await post('application/json', `{"name":"${CANARIES.name}",`);
+    expectProblem(malformed, 400);
+    expect(malformed.body).toMatchObject({ errors: [{ field: 'body', rule: 'json' }] });
+    expect(malformed.text).not.toContain(CANARIES.name);
     expectProblem(await post('application/json; charset=bogus', '{}'), 415);
     expectProblem(await post('text/plain', JSON.stringify({ name: CANARIES.name })), 400);
   });

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   type AccessDecision,
@@ -27,8 +27,9 @@ import { customerErased, customerNotFound, deniedProblem } from './access-proble
 import { type CustomerView, presentCustomer } from './customer-presenter';
 import { DirectoryQueryDto, PageQueryDto } from './customer-reads.dto';
 import { DeclaredPurpose } from './declared-purpose.decorator';
+import { uuidParam } from '../http/uuid-param.pipe';
 
-const CustomerId = new ParseUUIDPipe();
+const CustomerId = uuidParam();
 const PURPOSE_HEADER = {
   name: 'X-Purpose',
   required: true,

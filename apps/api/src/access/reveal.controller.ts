@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   CUSTOMER_VIEWS,
@@ -26,6 +26,7 @@ import { AccessAudit } from './access-audit.service';
 import { customerErased, customerNotFound, deniedProblem } from './access-problems';
 import { REVEAL_RATE_LIMITER, type RevealRateLimiter } from './reveal-rate-limiter';
 import { RevealDto } from './reveal.dto';
+import { uuidParam } from '../http/uuid-param.pipe';
 
 /** The fields a reveal can return: the profile's, and the notes of the follow-ups. */
 const REVEALABLE_FIELDS: readonly FieldName[] = [
@@ -69,7 +70,7 @@ export class RevealController {
       'reveal raises an alert.',
   })
   async reveal(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', uuidParam()) id: string,
     @Body() body: RevealDto,
     @CurrentActor() actor: Actor,
   ): Promise<{

@@ -5,7 +5,6 @@ import {
   HttpCode,
   Inject,
   Param,
-  ParseUUIDPipe,
   Patch,
   Post,
   Query,
@@ -36,8 +35,9 @@ import { RegisterCustomerCommand } from './register-customer.handler';
 import { TransferCustomerOwnershipCommand } from './transfer-customer-ownership.handler';
 import { UpdateCustomerProfileCommand } from './update-customer-profile.handler';
 import { WithdrawConsentCommand } from './withdraw-consent.handler';
+import { uuidParam } from '../http/uuid-param.pipe';
 
-const CustomerId = new ParseUUIDPipe();
+const CustomerId = uuidParam();
 
 /** The customer's stream over HTTP. Refusals are problem+json naming the field, never a value. */
 @ApiTags('customers')

@@ -15,6 +15,7 @@ import { privacyProblem } from '../privacy/privacy.problems';
 import { customerStreamProblem } from './customer-stream.problems';
 import { databaseUnavailableProblem } from './database-unavailable.problem';
 import {
+  type FieldError,
   PROBLEM_CONTENT_TYPE,
   type ProblemDetails,
   ProblemException,
@@ -102,12 +103,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException && exception.getStatus() < 500) {
       const status = exception.getStatus();
+      const errors = status === 400 ? unreadablePart(exception.cause) : undefined;
       return {
         type: 'about:blank',
         title: STATUS_CODES[status] ?? 'Error',
         status,
         detail: GENERIC_DETAIL[status] ?? 'The request failed.',
         instance,
+        ...(errors === undefined ? {} : { errors }),
       };
     }
     return this.unexpected(exception, instance);
@@ -126,6 +129,19 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     };
   }
 }
+
+/**
+ * The part of the request Express could not read, from the parser's error that Nest wraps in a
+ * 400: a path with broken percent-encoding, or a body that is not JSON in its charset.
+ */
+const unreadablePart = (cause: unknown): FieldError[] | undefined => {
+  if (cause instanceof URIError) return [{ field: 'path', rule: 'percentEncoding' }];
+  const type = (cause as { type?: unknown } | undefined)?.type;
+  if (cause instanceof SyntaxError || (typeof type === 'string' && type.startsWith('entity.'))) {
+    return [{ field: 'body', rule: 'json' }];
+  }
+  return undefined;
+};
 
 /**
  * What the log may keep of an unknown error: its class, code and stack frames. The message is
