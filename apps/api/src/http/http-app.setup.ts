@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import type { Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '@custodia/platform';
+import { jsonOnlyMiddleware } from './content-type.middleware';
 import { httpMetricsMiddleware } from './http-metrics.middleware';
 import { jsonDepthMiddleware } from './json-depth.middleware';
 import { setupOpenApi } from './openapi.setup';
@@ -24,6 +25,7 @@ export const setupHttpApp = (app: NestExpressApplication): void => {
   // browsers fetch the /docs assets over https and fail.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.useBodyParser('json', { limit: BODY_LIMIT });
+  app.use(jsonOnlyMiddleware);
   app.use(jsonDepthMiddleware);
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics'] });
   setupOpenApi(app);
