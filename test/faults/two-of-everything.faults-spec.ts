@@ -89,6 +89,15 @@ describe.each(BACKENDS)('two APIs and two projectors on one database ($label log
       // Kill the active projector; the standby retries the locks and drains what piled up.
       const head = await stack.store().headPosition();
       const backlogAtKill = await stack.pending(head);
+      const advisoryLocks = async (): Promise<number> =>
+        Number(
+          (
+            await stack.query<{ n: string }>(
+              `SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND granted`,
+            )
+          )[0]?.n ?? 0,
+        );
+      const locksHeld = await advisoryLocks();
       const killedAt = Date.now();
       await active.kill();
       // Read once the killed process is gone: nothing it sent can commit after this.
@@ -102,6 +111,13 @@ describe.each(BACKENDS)('two APIs and two projectors on one database ($label log
           .map(({ name }) => name),
       );
       const projectionsTakenOver = waiting.size;
+      // First: the standby holds as many advisory locks as the killed one did.
+      let locksRetakenMs: number | undefined;
+      while (locksRetakenMs === undefined && Date.now() - killedAt < 120_000) {
+        if ((await advisoryLocks().catch(() => 0)) >= locksHeld)
+          locksRetakenMs = Date.now() - killedAt;
+        else await sleep(50);
+      }
       while (waiting.size > 0 && Date.now() - killedAt < 120_000) {
         const now = await stack.checkpoints().catch(() => undefined);
         for (const name of [...waiting]) {
@@ -148,6 +164,8 @@ describe.each(BACKENDS)('two APIs and two projectors on one database ($label log
         readsWithAccessEvent: record.dataReads.length - findings.readsWithoutAccessEvent.length,
         projectionsBehindAtKill: backlogAtKill.length,
         projectionsTakenOver,
+        advisoryLocksHeldBeforeKill: locksHeld,
+        locksRetakenMs,
         standbyTakeoverMs: takeoverMs,
         backlogDrainedMs: drainedMs,
         catchUpAtEndMs: caughtUpMs,
