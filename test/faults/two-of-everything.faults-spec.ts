@@ -50,6 +50,8 @@ describe.each(BACKENDS)('two APIs and two projectors on one database ($label log
       active.start();
       await stack.waitCaughtUp(120_000);
       standby.start();
+      // Up and trying the locks before anything is measured (its boot is not its takeover).
+      await standby.printed(/Projector running/);
 
       const admin = await stack.token(ADMIN);
       const reps = await registerReps(apiA, admin, REPS, (id) => stack.token(id));
@@ -176,6 +178,10 @@ describe.each(BACKENDS)('two APIs and two projectors on one database ($label log
       process.stdout.write(
         `\nFAULT SUITE (two of everything)\n${JSON.stringify(summary, null, 2)}\n`,
       );
+      if (process.env.FAULTS_LOG_LEVEL !== undefined) {
+        process.stdout.write(`killed at ${new Date(killedAt).toISOString()}; standby log:\n`);
+        process.stdout.write(`${standby.tail(400)}\n`);
+      }
 
       expect(record.customers.length).toBeGreaterThan(0);
       expect(Object.keys(record.answeredBy).sort()).toEqual(['api-a', 'api-b']);

@@ -100,7 +100,7 @@ export class FaultStack {
       AUTH_JWT_SECRET: JWT_SECRET,
       CUSTODIA_MASTER_KEY: MASTER_KEY,
       BOOTSTRAP_ADMIN_ID: ADMIN,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env.FAULTS_LOG_LEVEL ?? 'warn',
       TREE_HEAD_INTERVAL_MS: '0',
       // Per-user limits would answer 429 to the load; this suite is about faults.
       RATE_LIMIT_REQUESTS: '0',
@@ -122,8 +122,13 @@ export class FaultStack {
     return api;
   }
 
+  /** At `info` (unless FAULTS_LOG_LEVEL): "Projector running" tells when it tries its locks. */
   projector(name: string): CustodiaProcess {
-    const projector = new CustodiaProcess(name, 'projector', this.env());
+    const projector = new CustodiaProcess(
+      name,
+      'projector',
+      this.env({ LOG_LEVEL: process.env.FAULTS_LOG_LEVEL ?? 'info' }),
+    );
     this.processes.push(projector);
     return projector;
   }
