@@ -32,6 +32,7 @@ describe(loadConfig.name, () => {
       alertWebhookUrl: undefined,
       treeHeadIntervalMs: 60_000,
       rateLimit: { requests: 60_000, windowMs: 60_000 },
+      requestTimeoutMs: 30_000,
     });
   });
 
@@ -50,8 +51,10 @@ describe(loadConfig.name, () => {
       TREE_HEAD_INTERVAL_MS: '0',
       RATE_LIMIT_REQUESTS: '0',
       RATE_LIMIT_WINDOW_MS: '1000',
+      REQUEST_TIMEOUT_MS: '0',
     });
     expect(sut.port).toBe(8080);
+    expect(sut.requestTimeoutMs).toBe(0);
     expect(sut.rateLimit).toEqual({ requests: 0, windowMs: 1000 });
     expect(sut.treeHeadIntervalMs).toBe(0);
     expect(sut.alertWebhookUrl).toBe('https://hooks.example.com/custodia');
@@ -85,6 +88,7 @@ describe(loadConfig.name, () => {
     [{ RATE_LIMIT_REQUESTS: '-1' }, 'RATE_LIMIT_REQUESTS'],
     [{ RATE_LIMIT_REQUESTS: '1e3' }, 'RATE_LIMIT_REQUESTS'],
     [{ RATE_LIMIT_WINDOW_MS: '0' }, 'RATE_LIMIT_WINDOW_MS'],
+    [{ REQUEST_TIMEOUT_MS: '30s' }, 'REQUEST_TIMEOUT_MS'],
     [{ TREE_HEAD_INTERVAL_MS: '1.5' }, 'TREE_HEAD_INTERVAL_MS'],
     [{ TREE_HEAD_INTERVAL_MS: '86400001' }, 'TREE_HEAD_INTERVAL_MS'],
   ])('stops on %j with one line naming %s', (env, variable) => {

@@ -24,6 +24,8 @@ export type Config = {
   readonly treeHeadIntervalMs: number;
   /** Requests each user (or client IP, without a user) may make per window; 0 = no limit. */
   readonly rateLimit: { readonly requests: number; readonly windowMs: number };
+  /** Longest wait for an answer to start before the API answers 503 itself; 0 = no limit. */
+  readonly requestTimeoutMs: number;
 };
 
 /** Thrown when the environment is wrong; the message is one line naming the variable. */
@@ -196,5 +198,6 @@ export const loadConfig = (env: Env = process.env): Config => {
     alertWebhookUrl: url(env, 'ALERT_WEBHOOK_URL', ['https:', 'http:']),
     treeHeadIntervalMs: milliseconds(env, 'TREE_HEAD_INTERVAL_MS', 60_000),
     rateLimit: rateLimit(env),
+    requestTimeoutMs: milliseconds(env, 'REQUEST_TIMEOUT_MS', 30_000),
   };
 };

@@ -2,13 +2,14 @@ import type { Duplex } from 'node:stream';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import type { Registry } from 'prom-client';
-import { METRICS_REGISTRY } from '@custodia/platform';
+import { CONFIG, type Config, METRICS_REGISTRY } from '@custodia/platform';
 import { jsonOnlyMiddleware } from './content-type.middleware';
 import { httpMetricsMiddleware } from './http-metrics.middleware';
 import { jsonDepthMiddleware } from './json-depth.middleware';
 import { setupOpenApi } from './openapi.setup';
 import { PROBLEM_CONTENT_TYPE } from './problem-details';
 import { requestContextMiddleware } from './request-context.middleware';
+import { requestTimeoutMiddleware } from './request-timeout.middleware';
 
 export const API_PREFIX = 'v1';
 export const BODY_LIMIT = '100kb';
@@ -20,6 +21,7 @@ export const BODY_LIMIT = '100kb';
  */
 export const setupHttpApp = (app: NestExpressApplication): void => {
   app.use(requestContextMiddleware);
+  app.use(requestTimeoutMiddleware(app.get<Config>(CONFIG).requestTimeoutMs));
   app.use(httpMetricsMiddleware(app.get<Registry>(METRICS_REGISTRY)));
   // No upgrade-insecure-requests: on plain http (local, or TLS ending at a proxy) it would make
   // browsers fetch the /docs assets over https and fail.

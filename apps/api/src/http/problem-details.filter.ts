@@ -14,6 +14,7 @@ import { incidentProblem } from '../audit/incidents.problems';
 import { privacyProblem } from '../privacy/privacy.problems';
 import { customerStreamProblem } from './customer-stream.problems';
 import { databaseUnavailableProblem } from './database-unavailable.problem';
+import { hasTimedOut } from './request-timeout.middleware';
 import {
   type FieldError,
   PROBLEM_CONTENT_TYPE,
@@ -72,6 +73,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    if (hasTimedOut(response)) {
+      // The client already has its 503; what the handler did afterwards is only logged.
+      this.logger.warn({ error: describeError(exception) }, 'Outcome after the request timed out');
+      return;
+    }
     const requestId = currentContext()?.requestId ?? newId();
     const problem = this.toProblem(exception, `urn:uuid:${requestId}`);
     if (response.headersSent) return;
