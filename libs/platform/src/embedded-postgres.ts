@@ -76,6 +76,9 @@ export const startEmbeddedPostgres = async (
   const dataDir = resolve(options.dataDir);
   const port = options.port ?? (await freePort());
   const root = isRoot();
+  // The parent (CUSTODIA_DATA_DIR) may not exist yet, e.g. when no development secrets were
+  // written into it: created with the default mode, so the postgres user can pass through it.
+  mkdirSync(dirname(dataDir), { recursive: true });
   if (root) prepareForRoot(dataDir);
   const initialised = existsSync(join(dataDir, 'PG_VERSION'));
   if (!initialised) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
