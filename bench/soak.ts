@@ -31,6 +31,9 @@ type Sample = {
   readonly t: number;
   readonly rssBytes: number;
   readonly heapUsedBytes: number;
+  /** V8's heap as reserved from the OS (what RSS follows), and memory outside it (Buffers). */
+  readonly heapTotalBytes: number;
+  readonly externalBytes: number;
   readonly lagSeconds: number;
   readonly ops: number;
 };
@@ -250,6 +253,8 @@ const main = async (): Promise<void> => {
           t: (Date.now() - started) / 1000,
           rssBytes: exited ? Number.NaN : rssOf(pid),
           heapUsedBytes: gauge(metrics, 'nodejs_heap_size_used_bytes'),
+          heapTotalBytes: gauge(metrics, 'nodejs_heap_size_total_bytes'),
+          externalBytes: gauge(metrics, 'nodejs_external_memory_bytes'),
           lagSeconds: gauge(metrics, 'custodia_projection_lag_seconds'),
           ops,
         });
@@ -311,6 +316,15 @@ const main = async (): Promise<void> => {
         floorPerMinute: heapFloors.map(mib),
         floorSlopePerMinute: mib(slope(heapFloors.map((y, m) => [m, y] as const))),
       },
+      // Where an RSS rise comes from: the heap V8 keeps reserved, or memory outside the heap.
+      heapTotalMiB: {
+        floorPerMinute: minutes.map((w) => mib(Math.min(...w.map((s) => s.heapTotalBytes)))),
+        slopePerMinuteAfterWarmup: perMinute((s) => s.heapTotalBytes),
+      },
+      externalMiB: {
+        floorPerMinute: minutes.map((w) => mib(Math.min(...w.map((s) => s.externalBytes)))),
+        slopePerMinuteAfterWarmup: perMinute((s) => s.externalBytes),
+      },
       projectionLagSeconds: {
         max: Math.max(...samples.map((s) => (Number.isNaN(s.lagSeconds) ? 0 : s.lagSeconds))),
         mean: Math.round(mean(samples.map((s) => s.lagSeconds || 0)) * 1000) / 1000,
@@ -328,8 +342,11 @@ const main = async (): Promise<void> => {
     writeFileSync(
       `${OUT}.csv`,
       [
-        't_s,rss_bytes,heap_used_bytes,lag_s,ops',
-        ...samples.map((s) => `${s.t},${s.rssBytes},${s.heapUsedBytes},${s.lagSeconds},${s.ops}`),
+        't_s,rss_bytes,heap_used_bytes,heap_total_bytes,external_bytes,lag_s,ops',
+        ...samples.map(
+          (s) =>
+            `${s.t},${s.rssBytes},${s.heapUsedBytes},${s.heapTotalBytes},${s.externalBytes},${s.lagSeconds},${s.ops}`,
+        ),
       ].join('\n') + '\n',
     );
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\nSamples: ${OUT}.json, ${OUT}.csv\n`);
