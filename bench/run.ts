@@ -109,7 +109,10 @@ const settings = {
     timelineLimit: 100,
   } satisfies AuditSettings,
   rebuild: {
-    sizes: quick ? [10_000, 30_000] : [100_000, 1_000_000],
+    // BENCH_REBUILD_SIZES=10000000 measures other log sizes (comma-separated, growing).
+    sizes:
+      process.env.BENCH_REBUILD_SIZES?.split(',').map(Number) ??
+      (quick ? [10_000, 30_000] : [100_000, 1_000_000]),
     rounds: quick ? 1 : 3,
     manyRoundsUpTo: 200_000,
     referenceBatch: 500,
