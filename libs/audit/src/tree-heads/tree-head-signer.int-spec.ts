@@ -54,7 +54,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * they stay visible, so a signing after this covers them.
  */
 const awaitVisible = async (store: EventStore, count: number): Promise<void> => {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 60_000;
   while ((await store.readAll({ maxCount: count })).length < count) {
     if (Date.now() > deadline) throw new Error(`fewer than ${count} events became visible`);
     await sleep(50);
@@ -63,7 +63,9 @@ const awaitVisible = async (store: EventStore, count: number): Promise<void> => 
 
 /** Signs until the newest head covers the whole log but itself (nothing else is appending). */
 const signAll = async (signer: TreeHeadSigner, store: EventStore): Promise<SignedTreeHead> => {
-  const deadline = Date.now() + 20_000;
+  // Generous: the signer reads gap-safe, and on the server the suites share, any other suite's
+  // open writing transaction holds back what it may sign (CI saw more than 20 s).
+  const deadline = Date.now() + 60_000;
   for (;;) {
     const signed = await signer.signNow();
     const length = (await readLog(store)).length;
@@ -251,5 +253,5 @@ describe(`${TreeHeadSigner.name} on PostgreSQL`, () => {
     const log = await readLog(writer);
     expect(last.head.treeSize).toBe(log.length - 1); // all but that head itself
     expectSoundSequence(await heads(writer), log, key);
-  });
+  }, 120_000);
 });
