@@ -7,7 +7,7 @@ import { signDevelopmentToken } from '@custodia/identity';
 import { seedDirectory, teamName } from './access-directory-seed';
 import { cpuMs, cpuPerRequest, writePlans } from './access-diagnostics';
 import { type HttpClient, httpClient, type HttpResponse } from './access-http';
-import { execute } from './bench-database';
+import { scratchDatabase } from './bench-database';
 import { Client } from 'pg';
 import { interleave, median, percentile, rate, sleep, timedWindow } from './measure';
 import { row, type Row } from './report';
@@ -45,20 +45,6 @@ const MANAGER_TEAM = teamName(3);
 const REP_TEAM = teamName(0);
 const PAGE = 50;
 const DAY_MS = 86_400_000;
-
-/** A scratch database next to the bench's own, so the projector sees an empty log. */
-const scratchDatabase = async (url: string): Promise<{ url: string; drop(): Promise<void> }> => {
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const name = `custodia_bench_access_${randomBytes(4).toString('hex')}`;
-  await execute(admin.toString(), `CREATE DATABASE ${name}`);
-  const scratch = new URL(url);
-  scratch.pathname = `/${name}`;
-  return {
-    url: scratch.toString(),
-    drop: () => execute(admin.toString(), `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-  };
-};
 
 type BenchProcess = {
   readonly pid: number;
@@ -295,7 +281,7 @@ export const accessBenchmark = async (
   progress: (line: string) => void,
 ): Promise<Row[]> => {
   progress(`access: two apps over HTTP, ${s.callers} callers; lists over ${s.directorySize} rows`);
-  const scratch = await scratchDatabase(url);
+  const scratch = await scratchDatabase(url, 'access');
   const secret = randomBytes(32).toString('hex');
   const env = {
     DATABASE_URL: scratch.url,

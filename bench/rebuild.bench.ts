@@ -17,7 +17,7 @@ import {
   readStoreMigrations,
 } from '@custodia/read-store';
 import { countForProgress } from '../libs/runtime/src/projection-count';
-import { execute } from './bench-database';
+import { execute, scratchDatabase } from './bench-database';
 import { median } from './measure';
 import { RebuildLogSeeder } from './rebuild-log-seed';
 import { row, type Row } from './report';
@@ -50,20 +50,6 @@ const COLUMNS = [
   'has_summary',
   'has_next_step',
 ];
-
-/** A scratch database next to the bench's own: the log and the read models start empty. */
-const scratchDatabase = async (url: string): Promise<{ url: string; drop(): Promise<void> }> => {
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const name = `custodia_bench_rebuild_${randomBytes(4).toString('hex')}`;
-  await execute(admin.toString(), `CREATE DATABASE ${name}`);
-  const scratch = new URL(url);
-  scratch.pathname = `/${name}`;
-  return {
-    url: scratch.toString(),
-    drop: () => execute(admin.toString(), `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-  };
-};
 
 /** The multi-row INSERT of `rows` rows into raw_follow_ups, with $n placeholders. */
 const insertStatement = (rows: number): string => {
@@ -142,7 +128,7 @@ export const rebuildBenchmark = async (
   progress: (line: string) => void,
 ): Promise<Row[]> => {
   progress(`rebuild: follow-up-timeline at ${s.sizes.join(', ')} events`);
-  const scratch = await scratchDatabase(url);
+  const scratch = await scratchDatabase(url, 'rebuild');
   const dataSource = createReadStoreDataSource({
     url: scratch.url,
     migrations: [

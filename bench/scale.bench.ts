@@ -9,7 +9,7 @@ import { seedDirectory, teamName } from './access-directory-seed';
 import { BlindIndex, PostgresCustomerViews } from '@custodia/access';
 import { writePlans } from './access-diagnostics';
 import { httpClient, type HttpClient, type HttpResponse } from './access-http';
-import { execute } from './bench-database';
+import { execute, scratchDatabase } from './bench-database';
 import { median, percentile, sleep } from './measure';
 import { row, type Row } from './report';
 
@@ -35,19 +35,6 @@ const MANAGER = 'bench.manager';
 const MANAGER_TEAM = teamName(3);
 const REP_TEAM = teamName(0);
 const PAGE = 50;
-
-const scratchDatabase = async (url: string): Promise<{ url: string; drop(): Promise<void> }> => {
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const name = `custodia_bench_scale_${randomBytes(4).toString('hex')}`;
-  await execute(admin.toString(), `CREATE DATABASE ${name}`);
-  const scratch = new URL(url);
-  scratch.pathname = `/${name}`;
-  return {
-    url: scratch.toString(),
-    drop: () => execute(admin.toString(), `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-  };
-};
 
 type Child = { readonly pid: number; readonly port: number | undefined; stop(): Promise<void> };
 
@@ -163,7 +150,7 @@ export const scaleBenchmark = async (
   progress: (line: string) => void,
 ): Promise<Row[]> => {
   progress(`scale: API over a directory of ${s.directorySize} customers`);
-  const scratch = await scratchDatabase(url);
+  const scratch = await scratchDatabase(url, 'scale');
   const secret = randomBytes(32).toString('hex');
   const env = {
     DATABASE_URL: scratch.url,
