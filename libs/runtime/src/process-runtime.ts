@@ -9,7 +9,6 @@ import {
   loadConfig,
   onSignalDuringBoot,
   openDatabase,
-  takeOverShutdownSignals,
   withDevSecrets,
 } from '@custodia/platform';
 
@@ -56,7 +55,6 @@ export const bootRuntime = async (
     process.exit(1);
   }
   const log = createLogger(config.logLevel, logDestination).child({ process: processName });
-  takeOverShutdownSignals();
   let database: DatabaseHandle | undefined;
   const stopDatabase = async (): Promise<void> => {
     await database?.stop().catch(() => undefined);
