@@ -1,12 +1,20 @@
-import { fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { setPriority } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { signDevelopmentToken } from '@custodia/identity';
-import { seedDirectory, teamName } from './access-directory-seed';
+import { seedDirectory } from './access-directory-seed';
 import { cpuMs, cpuPerRequest, writePlans } from './access-diagnostics';
-import { type HttpClient, httpClient, type HttpResponse } from './access-http';
+import { type HttpClient, httpClient } from './access-http';
+import {
+  type BenchProcess,
+  benchAppEnv,
+  eventually,
+  expectStatus,
+  MANAGER_TEAM,
+  PAGE,
+  PURPOSE,
+  registerCustomers,
+  registerStaff,
+  startBenchProcess,
+} from './bench-app';
 import { scratchDatabase } from './bench-database';
 import { Client } from 'pg';
 import { interleave, median, percentile, rate, sleep, timedWindow } from './measure';
@@ -36,99 +44,9 @@ export type AccessSettings = {
   readonly projectorNice: number;
 };
 
-const PURPOSE = 'sales_followup';
-const ADMIN = 'bench.admin';
-const REP = 'bench.rep';
-const MANAGER = 'bench.manager';
-/** The manager's team; the rep is in another one, so the manager's pages hold seeded rows only. */
-const MANAGER_TEAM = teamName(3);
-const REP_TEAM = teamName(0);
-const PAGE = 50;
 const DAY_MS = 86_400_000;
 
-type BenchProcess = {
-  readonly pid: number;
-  readonly port: number | undefined;
-  stop(): Promise<void>;
-};
-
-/**
- * Forks bench/access-process.ts in `role` with `env` on top of this process's environment and
- * waits until it is ready. BENCH_CPU_PROF=<dir> starts it under `--cpu-prof` (profile named
- * after `label`, written when it stops).
- */
-const startProcess = (label: string, env: Record<string, string>): Promise<BenchProcess> =>
-  new Promise((resolve, reject) => {
-    const profileDir = process.env.BENCH_CPU_PROF;
-    const child = fork(join(__dirname, 'access-process.js'), [], {
-      env: { ...process.env, ...env },
-      execArgv:
-        profileDir === undefined
-          ? []
-          : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${label}.cpuprofile`],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    const exited = new Promise<void>((done) => child.once('exit', () => done()));
-    const failed = (code: number | null) =>
-      reject(new Error(`bench access: the ${label} process exited (${code}) before it was ready`));
-    child.once('exit', failed);
-    child.once('message', (message: { port?: number }) => {
-      child.off('exit', failed);
-      resolve({
-        pid: child.pid ?? 0,
-        port: message.port,
-        stop: async () => {
-          if (child.exitCode !== null || child.signalCode !== null) return;
-          child.send('stop');
-          const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-          await exited;
-          clearTimeout(timer);
-        },
-      });
-    });
-  });
-
-const expectStatus = (what: string, res: HttpResponse, status: number): HttpResponse => {
-  if (res.status !== status) {
-    throw new Error(`bench access: ${what} answered ${res.status}: ${JSON.stringify(res.body)}`);
-  }
-  return res;
-};
-
-/** Retries `probe` until it returns true (projections and the user directory are eventual). */
-const eventually = async (what: string, probe: () => Promise<boolean>): Promise<void> => {
-  const deadline = Date.now() + 30_000;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`bench access: timed out waiting for ${what}`);
-    await sleep(50);
-  }
-};
-
 type Side = { readonly label: string; readonly client: HttpClient };
-
-/** `callers` customers of the rep, each with a `sales_followup` consent. */
-const registerCustomers = async (
-  client: HttpClient,
-  token: string,
-  count: number,
-): Promise<string[]> => {
-  const ids: string[] = [];
-  for (let n = 0; n < count; n += 1) {
-    const res = await client.call('POST', '/v1/customers', {
-      token,
-      body: {
-        name: '张伟',
-        phone: `1380013${String(8000 + n).padStart(4, '0')}`,
-        email: `zhang.wei.${n}@example.com`,
-        wechat: 'zhangwei_88',
-        company: '示例科技有限公司',
-        consents: [{ purpose: PURPOSE, noticeVersion: 'general-2025-06', channel: 'web' }],
-      },
-    });
-    ids.push((expectStatus('POST /v1/customers', res, 201).body as { id: string }).id);
-  }
-  return ids;
-};
 
 /**
  * Requests/s of `GET /v1/customers/:id` at `callers` concurrent callers: the app as it runs
@@ -282,26 +200,17 @@ export const accessBenchmark = async (
 ): Promise<Row[]> => {
   progress(`access: two apps over HTTP, ${s.callers} callers; lists over ${s.directorySize} rows`);
   const scratch = await scratchDatabase(url, 'access');
-  const secret = randomBytes(32).toString('hex');
-  const env = {
-    DATABASE_URL: scratch.url,
-    LOG_LEVEL: 'silent',
-    // The APIs serve requests only; projections and alert rules run in their own process.
-    PROJECTOR: 'off',
-    AUTH_JWT_SECRET: secret,
-    CUSTODIA_MASTER_KEY: randomBytes(32).toString('base64'),
-    BOOTSTRAP_ADMIN_ID: ADMIN,
-  };
+  const { env, token } = benchAppEnv(scratch.url);
   const processes: BenchProcess[] = [];
   const clients: HttpClient[] = [];
   try {
     // One after the other: the first runs the migrations and creates the bootstrap admin.
-    const audited = await startProcess('api-audited', { ...env, BENCH_ROLE: 'api' });
+    const audited = await startBenchProcess('api-audited', { ...env, BENCH_ROLE: 'api' });
     processes.push(audited);
-    const projector = await startProcess('projector', { ...env, BENCH_ROLE: 'projector' });
+    const projector = await startBenchProcess('projector', { ...env, BENCH_ROLE: 'projector' });
     setPriority(projector.pid, s.projectorNice);
     processes.push(projector);
-    const unaudited = await startProcess('api-access-log-off', {
+    const unaudited = await startBenchProcess('api-access-log-off', {
       ...env,
       BENCH_ROLE: 'api',
       BENCH_ACCESS_LOG: 'off',
@@ -317,21 +226,7 @@ export const accessBenchmark = async (
     };
     clients.push(subject.client, reference.client);
 
-    const token = (userId: string) =>
-      signDevelopmentToken({ secret, userId, now: new Date(), ttlSeconds: 4 * 3600 });
-    const adminToken = await token(ADMIN);
-    for (const [id, role, team] of [
-      [REP, 'sales', REP_TEAM],
-      [MANAGER, 'sales_manager', MANAGER_TEAM],
-    ] as const) {
-      const res = await subject.client.call('POST', '/v1/users', {
-        token: adminToken,
-        body: { id, displayName: id, roles: [role], team },
-      });
-      expectStatus(`POST /v1/users ${id}`, res, 201);
-    }
-    const repToken = await token(REP);
-    const managerToken = await token(MANAGER);
+    const { repToken, managerToken } = await registerStaff(subject.client, token);
     let customerIds: string[] = [];
     await eventually('the rep in the user directory', async () => {
       const res = await subject.client.call('GET', '/v1/customers', {

@@ -1,14 +1,24 @@
-import { fork, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
-import { signDevelopmentToken } from '@custodia/identity';
-import { seedDirectory, teamName } from './access-directory-seed';
+import { seedDirectory } from './access-directory-seed';
 import { BlindIndex, PostgresCustomerViews } from '@custodia/access';
 import { writePlans } from './access-diagnostics';
-import { httpClient, type HttpClient, type HttpResponse } from './access-http';
+import { httpClient, type HttpClient } from './access-http';
+import {
+  type BenchProcess,
+  benchAppEnv,
+  eventually,
+  expectStatus,
+  MANAGER_TEAM,
+  PAGE,
+  PURPOSE,
+  registerCustomers,
+  registerStaff,
+  startBenchProcess,
+} from './bench-app';
 import { execute, scratchDatabase } from './bench-database';
 import { median, percentile, sleep } from './measure';
 import { row, type Row } from './report';
@@ -26,59 +36,6 @@ export type ScaleSettings = {
   readonly loadConnections: number;
   /** BENCH_SCALE_PLANS=<file>: EXPLAIN (ANALYZE, BUFFERS) of the statements, as Markdown. */
   readonly plansFile: string | undefined;
-};
-
-const PURPOSE = 'sales_followup';
-const ADMIN = 'bench.admin';
-const REP = 'bench.rep';
-const MANAGER = 'bench.manager';
-const MANAGER_TEAM = teamName(3);
-const REP_TEAM = teamName(0);
-const PAGE = 50;
-
-type Child = { readonly pid: number; readonly port: number | undefined; stop(): Promise<void> };
-
-/** bench/access-process.ts in `role` (api or projector), as the `access` group forks it. */
-const startProcess = (label: string, env: Record<string, string>): Promise<Child> =>
-  new Promise((resolve, reject) => {
-    const child = fork(join(__dirname, 'access-process.js'), [], {
-      env: { ...process.env, ...env },
-      execArgv: [],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    const exited = new Promise<void>((done) => child.once('exit', () => done()));
-    const failed = (code: number | null) =>
-      reject(new Error(`bench scale: the ${label} process exited (${code}) before it was ready`));
-    child.once('exit', failed);
-    child.once('message', (message: { port?: number }) => {
-      child.off('exit', failed);
-      resolve({
-        pid: child.pid ?? 0,
-        port: message.port,
-        stop: async () => {
-          if (child.exitCode !== null || child.signalCode !== null) return;
-          child.send('stop');
-          const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-          await exited;
-          clearTimeout(timer);
-        },
-      });
-    });
-  });
-
-const expectStatus = (what: string, res: HttpResponse, status: number): HttpResponse => {
-  if (res.status !== status) {
-    throw new Error(`bench scale: ${what} answered ${res.status}: ${JSON.stringify(res.body)}`);
-  }
-  return res;
-};
-
-const eventually = async (what: string, probe: () => Promise<boolean>): Promise<void> => {
-  const deadline = Date.now() + 60_000;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`bench scale: timed out waiting for ${what}`);
-    await sleep(100);
-  }
 };
 
 /** Resident set size of `pid` in MiB, from /proc/<pid>/status (VmRSS, in kB). */
@@ -151,39 +108,17 @@ export const scaleBenchmark = async (
 ): Promise<Row[]> => {
   progress(`scale: API over a directory of ${s.directorySize} customers`);
   const scratch = await scratchDatabase(url, 'scale');
-  const secret = randomBytes(32).toString('hex');
-  const env = {
-    DATABASE_URL: scratch.url,
-    LOG_LEVEL: 'silent',
-    PROJECTOR: 'off',
-    AUTH_JWT_SECRET: secret,
-    CUSTODIA_MASTER_KEY: randomBytes(32).toString('base64'),
-    BOOTSTRAP_ADMIN_ID: ADMIN,
-  };
-  let api: Child | undefined;
-  let projector: Child | undefined;
+  const { env, token } = benchAppEnv(scratch.url);
+  let api: BenchProcess | undefined;
+  let projector: BenchProcess | undefined;
   let client: HttpClient | undefined;
   try {
-    api = await startProcess('api', { ...env, BENCH_ROLE: 'api' });
-    projector = await startProcess('projector', { ...env, BENCH_ROLE: 'projector' });
+    api = await startBenchProcess('api', { ...env, BENCH_ROLE: 'api' });
+    projector = await startBenchProcess('projector', { ...env, BENCH_ROLE: 'projector' });
     const rssAtStart = await rssMiB(api.pid);
     const http = httpClient(`http://127.0.0.1:${api.port}`, 8);
     client = http;
-    const token = (userId: string) =>
-      signDevelopmentToken({ secret, userId, now: new Date(), ttlSeconds: 4 * 3600 });
-    const adminToken = await token(ADMIN);
-    for (const [id, role, team] of [
-      [REP, 'sales', REP_TEAM],
-      [MANAGER, 'sales_manager', MANAGER_TEAM],
-    ] as const) {
-      const res = await http.call('POST', '/v1/users', {
-        token: adminToken,
-        body: { id, displayName: id, roles: [role], team },
-      });
-      expectStatus(`POST /v1/users ${id}`, res, 201);
-    }
-    const repToken = await token(REP);
-    const managerToken = await token(MANAGER);
+    const { repToken, managerToken } = await registerStaff(http, token);
     await eventually('the users in the user directory', async () => {
       for (const t of [repToken, managerToken]) {
         const res = await http.call('GET', '/v1/customers', { token: t, purpose: PURPOSE });
@@ -191,20 +126,7 @@ export const scaleBenchmark = async (
       }
       return true;
     });
-    const ids: string[] = [];
-    for (let n = 0; n < 8; n += 1) {
-      const res = await http.call('POST', '/v1/customers', {
-        token: repToken,
-        body: {
-          name: '张伟',
-          phone: `1380013${String(8000 + n).padStart(4, '0')}`,
-          email: `zhang.wei.${n}@example.com`,
-          company: '示例科技有限公司',
-          consents: [{ purpose: PURPOSE, noticeVersion: 'general-2025-06', channel: 'web' }],
-        },
-      });
-      ids.push((expectStatus('POST /v1/customers', res, 201).body as { id: string }).id);
-    }
+    const ids = await registerCustomers(http, repToken, 8);
     await eventually('the customers readable', async () => {
       for (const id of ids) {
         const res = await http.call('GET', `/v1/customers/${id}`, {
