@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '..', '..', '..');
@@ -13,19 +12,6 @@ const ENTRY: Record<CustodiaKind, string> = {
   cli: 'apps/cli/src/main.ts',
   postgres: 'test/faults/harness/postgres-server.ts',
 };
-
-/** A port nobody listens on right now (the OS picks it). */
-export const freePort = (): Promise<number> =>
-  new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? done(address.port) : fail(new Error('no port')),
-      );
-    });
-  });
 
 const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
 

@@ -12,8 +12,9 @@ import {
   type RecordedEvent,
 } from '@custodia/event-store';
 import { signDevelopmentToken } from '@custodia/identity';
+import { freePort } from '@custodia/platform';
 import { allProjections } from '@custodia/runtime';
-import { CustodiaProcess, freePort, runCli } from './processes';
+import { CustodiaProcess, runCli } from './processes';
 
 export const JWT_SECRET = `faults-${randomUUID()}-${randomUUID()}`;
 export const MASTER_KEY = randomBytes(32).toString('base64');
