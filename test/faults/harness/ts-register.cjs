@@ -1,6 +1,6 @@
 // Runs the TypeScript entry points (apps/*/src/main.ts, bench/soak.ts) in a real Node process
 // without building: `node -r ./test/faults/harness/ts-register.cjs apps/api/src/main.ts`.
-// Compiles each .ts file with @swc/core as jest.config.js does (decorator metadata included) and
+// Compiles each .ts file with @swc/core and the tests' options (test/support/swc-options.cjs) and
 // maps `@custodia/<lib>` to libs/<lib>/src/index.ts, as tsconfig.json's paths do. Nothing is
 // written to disk, so the shared dist/ stays untouched and a fresh clone needs no build step.
 'use strict';
@@ -19,17 +19,9 @@ Module._resolveFilename = function (request, parent, ...rest) {
   return resolveFilename.call(this, target, parent, ...rest);
 };
 
-const options = (filename) => ({
-  filename,
-  jsc: {
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true },
-    target: 'es2022',
-    keepClassNames: true,
-  },
-  module: { type: 'commonjs' },
-  sourceMaps: 'inline',
-});
+const swcOptions = require('../../support/swc-options.cjs');
+
+const options = (filename) => ({ filename, ...swcOptions });
 
 require.extensions['.ts'] = (module, filename) => {
   const { code } = transformSync(readFileSync(filename, 'utf8'), options(filename));
