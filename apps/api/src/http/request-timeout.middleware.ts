@@ -3,7 +3,7 @@ import { currentContext } from '@custodia/platform';
 import { PROBLEM_CONTENT_TYPE, type ProblemDetails, problemType } from './problem-details';
 
 /** Set on a response that was answered by the timeout: late output of the handler is dropped. */
-export const TIMED_OUT = Symbol('TIMED_OUT');
+const TIMED_OUT = Symbol('TIMED_OUT');
 
 type TimedResponse = Response & { [TIMED_OUT]?: true };
 

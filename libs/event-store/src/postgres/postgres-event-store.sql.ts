@@ -23,6 +23,17 @@ export type EventRow = {
   readonly hash: string;
 };
 
+/** $2/$3 (the expected revision) against `stream.revision`, the stream's last (-1: none). */
+const EXPECTATION_HOLDS = `CASE $2::text
+      WHEN 'any' THEN true
+      WHEN 'no_stream' THEN stream.revision = -1
+      WHEN 'exists' THEN stream.revision >= 0
+      ELSE stream.revision = $3::bigint
+    END`;
+
+/** The hash a stream's first event chains to (event-hash.ts GENESIS_HASH). */
+const GENESIS_HASH_SQL = `decode(repeat('00', 32), 'hex')`;
+
 /**
  * The whole batch in one statement, so it is atomic without an explicit transaction; returns
  * the last event written, or no row when the expectation fails. A concurrent writer that took
@@ -36,7 +47,7 @@ export type EventRow = {
 export const APPEND_EVENTS = `
   WITH RECURSIVE stream AS (
     SELECT coalesce(last.revision, -1) AS revision,
-      coalesce(last.hash, decode(repeat('00', 32), 'hex')) AS hash
+      coalesce(last.hash, ${GENESIS_HASH_SQL}) AS hash
     FROM (SELECT) AS one
     LEFT JOIN LATERAL (
       SELECT revision, hash FROM events WHERE stream_id = $1 ORDER BY revision DESC LIMIT 1
@@ -57,12 +68,7 @@ export const APPEND_EVENTS = `
     SELECT $1, stream.revision + batch.n, batch.event_id, batch.type, batch.data, batch.metadata,
       chain.hash
     FROM stream, batch JOIN chain ON chain.n = batch.n
-    WHERE CASE $2::text
-      WHEN 'any' THEN true
-      WHEN 'no_stream' THEN stream.revision = -1
-      WHEN 'exists' THEN stream.revision >= 0
-      ELSE stream.revision = $3::bigint
-    END
+    WHERE ${EXPECTATION_HOLDS}
     ORDER BY batch.n
     RETURNING revision, transaction_id, global_position
   )
@@ -80,19 +86,14 @@ export const APPEND_ONE_EVENT = `
   ),
   stream AS (
     SELECT coalesce((SELECT revision FROM last), -1) AS revision,
-      coalesce((SELECT hash FROM last), decode(repeat('00', 32), 'hex')) AS hash
+      coalesce((SELECT hash FROM last), ${GENESIS_HASH_SQL}) AS hash
   ),
   inserted AS (
     INSERT INTO events (stream_id, revision, event_id, type, data, metadata, hash)
     SELECT $1, stream.revision + 1, $4::uuid, $5::text, $6::jsonb, $7::jsonb,
       sha256(stream.hash || int8send(stream.revision + 1) || $8::bytea)
     FROM stream
-    WHERE CASE $2::text
-      WHEN 'any' THEN true
-      WHEN 'no_stream' THEN stream.revision = -1
-      WHEN 'exists' THEN stream.revision >= 0
-      ELSE stream.revision = $3::bigint
-    END
+    WHERE ${EXPECTATION_HOLDS}
     RETURNING revision, transaction_id, global_position
   )
   SELECT revision, transaction_id::text AS transaction_id, global_position FROM inserted`;
