@@ -110,7 +110,7 @@ describe('verifyLog over PostgreSQL', () => {
     pool = new Pool({ connectionString: db.url, max: 2 });
     raw = new PostgresEventStore({ url: db.url });
     const vault = await PostgresKeyVault.open({ url: db.url, masterKey: Buffer.alloc(32, 7) });
-    store = new EncryptingEventStore(raw, { vault, registry });
+    store = new EncryptingEventStore(raw, { vault, registry, ownsVault: true });
     key = await signingKeyFrom(vault);
     signer = new TreeHeadSigner({ store: raw, signingKey: () => Promise.resolve(key) });
 
