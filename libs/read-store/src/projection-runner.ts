@@ -17,6 +17,11 @@ import { describeError, type ReadStoreLogger } from './read-store.logger';
 export type ProjectionRunnerOptions = {
   readonly dataSource: DataSource;
   readonly eventStore: EventStore;
+  /**
+   * The same log as stored, personal fields sealed (`EncryptingEventStore.stored`), for the
+   * projections marked `readsSealed`. Default: `eventStore`.
+   */
+  readonly storedEventStore?: EventStore;
   readonly projections: readonly Projection[];
   readonly logger: ReadStoreLogger;
   /** Where the projection metrics go; none are recorded without one. */
@@ -36,7 +41,7 @@ export type ProjectionRunnerOptions = {
   /** How often a standby instance retries a projection's lock. Default 2000 ms. */
   readonly lockRetryMs?: number;
   readonly backoff?: BackoffOptions;
-  /** How `rebuild` learns the total for its progress; default: a counting pass over the log. */
+  /** How `rebuild` learns the total for its progress; default: a counting pass over the stored log. */
   readonly countEvents?: (filter: AllFilter | undefined) => Promise<number>;
   readonly now?: () => Date;
 };
@@ -102,8 +107,11 @@ export class ProjectionRunner {
       now: options.now ?? (() => new Date()),
     };
     const deps = { ...options, session: this.session, metrics: this.metrics, settings };
+    const stored = { ...deps, eventStore: options.storedEventStore ?? options.eventStore };
     this.workers = new Map(
-      options.projections.map((p) => [p.name, new ProjectionWorker(p, deps)] as const),
+      options.projections.map(
+        (p) => [p.name, new ProjectionWorker(p, p.readsSealed === true ? stored : deps)] as const,
+      ),
     );
   }
 
@@ -162,7 +170,10 @@ export class ProjectionRunner {
       worker.projection.handles === 'all'
         ? undefined
         : { eventTypes: [...worker.projection.handles] };
-    const count = this.options.countEvents ?? countByReading(this.options.eventStore);
+    // Counting needs no opened value: the stored form, when there is one.
+    const count =
+      this.options.countEvents ??
+      countByReading(this.options.storedEventStore ?? this.options.eventStore);
     try {
       return await worker.rebuild(() => count(filter), onProgress);
     } finally {

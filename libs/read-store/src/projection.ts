@@ -14,6 +14,14 @@ export type Projection = {
   readonly version: number;
   /** Event types to receive, or `'all'` for every event in the log. */
   readonly handles: readonly string[] | 'all';
+  /**
+   * True when the projection needs no personal value, only the events' other fields (or whether
+   * a sealed field is there): the runner then reads its events as stored, personal fields still
+   * sealed envelopes, from `ProjectionRunnerOptions.storedEventStore` — no data key is loaded
+   * and nothing is opened for it. It must treat a field as present whether it arrives sealed or,
+   * from a store without encryption, in clear. Default false: personal fields arrive opened.
+   */
+  readonly readsSealed?: boolean;
   apply(event: RecordedEvent, manager: EntityManager): Promise<void>;
   /**
    * Optional: the whole batch at once (e.g. one multi-row INSERT instead of one per event), in

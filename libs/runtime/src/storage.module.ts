@@ -130,6 +130,9 @@ export class StorageModule {
             return new ProjectionRunner({
               dataSource,
               eventStore,
+              // Projections that need no personal value read the log as stored: nothing opened.
+              storedEventStore:
+                eventStore instanceof EncryptingEventStore ? eventStore.stored : undefined,
               projections: allProjections({ blindIndex }),
               registry,
               countEvents: countForProgress(dataSource, eventStore),

@@ -55,6 +55,8 @@ export const customerConsentsProjection: Projection = {
   // 2: an erased customer's rows are deleted.
   version: 2,
   handles: [...consentEventTypes, 'CustomerErased'],
+  // Reads no personal field (ids, purposes, channels, instants): it gets the events sealed.
+  readsSealed: true,
   async apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
     await manager.query(...statementFor(event as unknown as ConsentEvent | CustomerErased));
   },

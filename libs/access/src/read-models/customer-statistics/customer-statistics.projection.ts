@@ -66,6 +66,8 @@ export const customerStatisticsProjection: Projection = {
   name: 'customer-statistics',
   version: 1,
   handles: ['CustomerRegistered', 'CustomerOwnerChanged', 'CustomerErased', 'FollowUpLogged'],
+  // Reads no personal field (ids, purposes, channels, instants): it gets the events sealed.
+  readsSealed: true,
   async apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
     await apply(event as unknown as StatisticsEvent, manager);
   },

@@ -3,7 +3,7 @@ import type { RecordedEvent } from '@custodia/event-store';
 import { type FollowUpLogged, followUpEventTypes } from '@custodia/follow-ups';
 import type { Projection } from '@custodia/read-store';
 import type { EntityManager } from 'typeorm';
-import { isPresentText, jsonValue, plainValue } from '../event-values';
+import { isPresentNote, jsonValue, plainValue } from '../event-values';
 
 /** The access_follow_ups row of one FollowUpLogged, in INSERT_FOLLOW_UPS's column order. */
 const followUpRow = ({ data }: FollowUpLogged, eventId: string): unknown[] => [
@@ -19,8 +19,8 @@ const followUpRow = ({ data }: FollowUpLogged, eventId: string): unknown[] => [
   plainValue(data.orderStatus) ?? null,
   data.actorId,
   eventId,
-  isPresentText(data.summary),
-  isPresentText(data.nextStep),
+  isPresentNote(data.summary),
+  isPresentNote(data.nextStep),
 ];
 
 /**
@@ -54,6 +54,8 @@ export const followUpTimelineProjection: Projection = {
   // 2: an erased customer's follow-ups keep their rows (no personal value) but no notes.
   version: 2,
   handles: [...followUpEventTypes, 'CustomerErased'],
+  // Only whether the notes are there: the runner never opens them (nor loads a key) for this.
+  readsSealed: true,
   async apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
     const message = event as unknown as FollowUpLogged | CustomerErased;
     if (message.type === 'CustomerErased') {
