@@ -116,9 +116,10 @@ const silent = { info: () => undefined, warn: () => undefined, error: () => unde
 
 /**
  * The `rebuild` group: `ProjectionRunner.rebuild` of the follow-up timeline, built as the
- * application builds its runner (over the EncryptingEventStore with the PostgresKeyVault, so
- * every summary and next step is opened; default batch of 500 events per transaction, checkpoint
- * in the same transaction; the total for the progress bar counted as StorageModule counts it), which is what
+ * application builds its runner (over the EncryptingEventStore with the PostgresKeyVault and its
+ * stored form: the projection `readsSealed`, so the notes stay sealed and no key is loaded;
+ * default batch of 2,000 events per transaction, checkpoint in the same transaction; the total
+ * for the progress bar counted as StorageModule counts it), which is what
  * `npm run cli -- rebuild follow-up-timeline` runs — against the raw batched INSERT of the same
  * read-model rows, at growing log sizes.
  */

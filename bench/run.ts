@@ -115,7 +115,7 @@ const settings = {
       (quick ? [10_000, 30_000] : [100_000, 1_000_000]),
     rounds: quick ? 1 : 3,
     manyRoundsUpTo: 200_000,
-    referenceBatch: 500,
+    referenceBatch: 2_000,
   } satisfies RebuildSettings,
   scale: {
     directorySize: quick ? 100_000 : 1_000_000,

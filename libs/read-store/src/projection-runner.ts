@@ -26,7 +26,11 @@ export type ProjectionRunnerOptions = {
   readonly logger: ReadStoreLogger;
   /** Where the projection metrics go; none are recorded without one. */
   readonly registry?: Registry;
-  /** Events per transaction. Default 500. */
+  /**
+   * Events per read page and transaction, at most. Default 2,000: a rebuild or a catch-up pays
+   * one commit and one INSERT round trip per batch (500 rebuilt the follow-up timeline ~30 %
+   * slower); caught up, a batch holds only what arrived.
+   */
   readonly batchSize?: number;
   /** A batch transaction slower or idler than this is aborted (and retried). Default 60 s. */
   readonly batchTimeoutMs?: number;
@@ -98,7 +102,7 @@ export class ProjectionRunner {
     this.session = new AdvisoryLockSession(options.dataSource, options.logger);
     this.metrics = options.registry ? projectionMetrics(options.registry) : noProjectionMetrics;
     const settings = {
-      batchSize: options.batchSize ?? 500,
+      batchSize: options.batchSize ?? 2_000,
       batchTimeoutMs: options.batchTimeoutMs ?? 60_000,
       pollIntervalMs: options.pollIntervalMs ?? 1_000,
       coalesceMs: options.coalesceMs ?? 10,
