@@ -6,6 +6,9 @@ export type DevelopmentTokenOptions = {
   readonly userId: string;
   readonly now: Date;
   readonly ttlSeconds?: number;
+  /** `iss` and `aud`, when the API checks them (AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE). */
+  readonly issuer?: string;
+  readonly audience?: string;
 };
 
 export const DEVELOPMENT_TOKEN_TTL_SECONDS = 3600;
@@ -16,10 +19,12 @@ export const DEVELOPMENT_TOKEN_TTL_SECONDS = 3600;
  */
 export const signDevelopmentToken = (options: DevelopmentTokenOptions): Promise<string> => {
   const issuedAt = Math.floor(options.now.getTime() / 1000);
-  return new SignJWT({})
+  const token = new SignJWT({})
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(options.userId)
     .setIssuedAt(issuedAt)
-    .setExpirationTime(issuedAt + (options.ttlSeconds ?? DEVELOPMENT_TOKEN_TTL_SECONDS))
-    .sign(new TextEncoder().encode(options.secret));
+    .setExpirationTime(issuedAt + (options.ttlSeconds ?? DEVELOPMENT_TOKEN_TTL_SECONDS));
+  if (options.issuer !== undefined) token.setIssuer(options.issuer);
+  if (options.audience !== undefined) token.setAudience(options.audience);
+  return token.sign(new TextEncoder().encode(options.secret));
 };

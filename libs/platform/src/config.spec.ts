@@ -25,6 +25,7 @@ describe(loadConfig.name, () => {
       eventStore: 'postgres',
       kurrentdbUrl: undefined,
       auth: undefined,
+      tokenClaims: { issuer: undefined, audience: undefined },
       masterKey: undefined,
       bootstrapAdminId: undefined,
       projector: 'inline',
@@ -43,6 +44,8 @@ describe(loadConfig.name, () => {
       EVENT_STORE: 'kurrentdb',
       KURRENTDB_URL: 'kurrentdb://kdb:2113?tls=false',
       AUTH_JWT_SECRET: 'x'.repeat(32),
+      AUTH_JWT_ISSUER: 'https://idp.example.com/',
+      AUTH_JWT_AUDIENCE: 'custodia-api',
       CUSTODIA_MASTER_KEY: KEY,
       BOOTSTRAP_ADMIN_ID: 'admin-1',
       PROJECTOR: 'off',
@@ -54,6 +57,10 @@ describe(loadConfig.name, () => {
       REQUEST_TIMEOUT_MS: '0',
     });
     expect(sut.port).toBe(8080);
+    expect(sut.tokenClaims).toEqual({
+      issuer: 'https://idp.example.com/',
+      audience: 'custodia-api',
+    });
     expect(sut.requestTimeoutMs).toBe(0);
     expect(sut.rateLimit).toEqual({ requests: 0, windowMs: 1000 });
     expect(sut.treeHeadIntervalMs).toBe(0);
@@ -79,6 +86,9 @@ describe(loadConfig.name, () => {
     [{ EVENT_STORE: 'kurrentdb' }, 'KURRENTDB_URL'],
     [{ AUTH_JWT_SECRET: 'short' }, 'AUTH_JWT_SECRET'],
     [{ AUTH_JWT_SECRET: 'x'.repeat(40), AUTH_JWKS_URL: 'https://idp/jwks' }, 'AUTH_JWT_SECRET'],
+    [{ AUTH_JWT_ISSUER: 'my issuer' }, 'AUTH_JWT_ISSUER'],
+    [{ AUTH_JWT_AUDIENCE: 'a'.repeat(257) }, 'AUTH_JWT_AUDIENCE'],
+    [{ AUTH_JWT_AUDIENCE: 'custodia\u0000' }, 'AUTH_JWT_AUDIENCE'],
     [{ CUSTODIA_MASTER_KEY: Buffer.alloc(16).toString('base64') }, 'CUSTODIA_MASTER_KEY'],
     [{ CUSTODIA_MASTER_KEY_FILE: '/nonexistent/kek' }, 'CUSTODIA_MASTER_KEY_FILE'],
     [{ PROJECTOR: 'sometimes' }, 'PROJECTOR'],

@@ -14,6 +14,14 @@ export type Config = {
   readonly eventStore: EventStoreKind;
   readonly kurrentdbUrl: string | undefined;
   readonly auth: { readonly jwtSecret: string } | { readonly jwksUrl: string } | undefined;
+  /**
+   * What a token must say it is from (`iss`) and for (`aud`), when set: a token the same keys
+   * signed for another application, or by another issuer, is refused.
+   */
+  readonly tokenClaims: {
+    readonly issuer: string | undefined;
+    readonly audience: string | undefined;
+  };
   readonly masterKey: { readonly key: Buffer; readonly source: 'env' | 'file' } | undefined;
   readonly bootstrapAdminId: string | undefined;
   readonly projector: ProjectorMode;
@@ -126,6 +134,15 @@ const auth = (env: Env): Config['auth'] => {
   return jwksUrl === undefined ? undefined : { jwksUrl };
 };
 
+/** A claim value: 1–256 printable characters, no spaces. */
+const claim = (env: Env, name: string): string | undefined => {
+  const value = present(env, name);
+  if (value !== undefined && !/^[\x21-\x7e]{1,256}$/.test(value)) {
+    throw new ConfigError(name, 'must be 1-256 printable ASCII characters without spaces');
+  }
+  return value;
+};
+
 /** A whole number of milliseconds from 0 to one day. */
 const milliseconds = (env: Env, name: string, fallback: number): number => {
   const value = present(env, name);
@@ -191,6 +208,10 @@ export const loadConfig = (env: Env = process.env): Config => {
     eventStore,
     kurrentdbUrl,
     auth: auth(env),
+    tokenClaims: {
+      issuer: claim(env, 'AUTH_JWT_ISSUER'),
+      audience: claim(env, 'AUTH_JWT_AUDIENCE'),
+    },
     masterKey: masterKey(env),
     bootstrapAdminId: present(env, 'BOOTSTRAP_ADMIN_ID'),
     projector: oneOf<ProjectorMode>(env, 'PROJECTOR', ['inline', 'off'], 'inline'),

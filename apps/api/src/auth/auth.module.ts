@@ -25,7 +25,7 @@ export class AuthModule {
       module: AuthModule,
       imports: [IdentityModule],
       providers: [
-        { provide: TOKEN_VERIFIER, useValue: createTokenVerifier(auth) },
+        { provide: TOKEN_VERIFIER, useValue: createTokenVerifier(auth, config.tokenClaims) },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: ActorContextInterceptor },
       ],

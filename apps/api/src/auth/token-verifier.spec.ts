@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { generateKeyPair, SignJWT } from 'jose';
+import { signDevelopmentToken } from '@custodia/identity';
 import { brokenTokens, tokenFor } from '../../../../test/support/identity-tokens';
 import { TEST_JWT_SECRET } from '../../../../test/support/test-app';
 import {
@@ -53,6 +54,38 @@ describe(createTokenVerifier.name, () => {
         .setExpirationTime('5m')
         .sign(privateKey);
       expect(await rejection(sut.verify(token))).toBeInstanceOf(TokenRejected);
+    });
+  });
+
+  describe('with AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE', () => {
+    const claims = { issuer: 'https://idp.example.com/', audience: 'custodia-api' };
+    const sut = createTokenVerifier({ jwtSecret: TEST_JWT_SECRET }, claims);
+    const signed = (extra: { issuer?: string; audience?: string }): Promise<string> =>
+      signDevelopmentToken({
+        secret: TEST_JWT_SECRET,
+        userId: 'wang.wei',
+        now: new Date(),
+        ...extra,
+      });
+
+    it('accepts a token from that issuer for that audience', async () => {
+      await expect(sut.verify(await signed(claims))).resolves.toEqual({ userId: 'wang.wei' });
+    });
+
+    it.each([
+      ['no iss', { audience: claims.audience }],
+      ['no aud', { issuer: claims.issuer }],
+      ['another issuer', { ...claims, issuer: 'https://other-idp.example.com/' }],
+      ['another audience', { ...claims, audience: 'billing-api' }],
+    ])('rejects a token with %s, though its signature is good', async (_, extra) => {
+      expect(await rejection(sut.verify(await signed(extra)))).toBeInstanceOf(TokenRejected);
+    });
+
+    it('checks neither when they are not configured', async () => {
+      const open = createTokenVerifier({ jwtSecret: TEST_JWT_SECRET });
+      await expect(open.verify(await signed({ audience: 'billing-api' }))).resolves.toEqual({
+        userId: 'wang.wei',
+      });
     });
   });
 

@@ -85,13 +85,20 @@ const classify = (error: unknown): Error => {
 
 /**
  * HS256 with AUTH_JWT_SECRET, or RS256/ES256 with keys from AUTH_JWKS_URL (fetched and cached by
- * jose). `exp` and `sub` are required; roles in the token are ignored (the directory decides).
+ * jose). `exp` and `sub` are required, `iss` and `aud` too when AUTH_JWT_ISSUER / AUTH_JWT_AUDIENCE
+ * are set; roles in the token are ignored (the directory decides).
  */
-export const createTokenVerifier = (auth: NonNullable<Config['auth']>): TokenVerifier => {
+export const createTokenVerifier = (
+  auth: NonNullable<Config['auth']>,
+  claims: Config['tokenClaims'] = { issuer: undefined, audience: undefined },
+): TokenVerifier => {
   const check = (algorithms: string[]): JWTVerifyOptions => ({
     algorithms,
     requiredClaims: ['exp', 'sub'],
     clockTolerance: CLOCK_TOLERANCE_SECONDS,
+    // When configured, jose requires the claim and refuses any other value.
+    ...(claims.issuer === undefined ? {} : { issuer: claims.issuer }),
+    ...(claims.audience === undefined ? {} : { audience: claims.audience }),
   });
   let run: (token: string) => Promise<JWTVerifyResult>;
   if ('jwtSecret' in auth) {

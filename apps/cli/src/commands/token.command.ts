@@ -38,7 +38,8 @@ export class TokenCommand extends CommandRunner {
     }
     const now = this.clock.now();
     await this.warnIfCannotAct(userId, now);
-    const token = await signDevelopmentToken({ secret, userId, now });
+    const { issuer, audience } = this.config.tokenClaims;
+    const token = await signDevelopmentToken({ secret, userId, now, issuer, audience });
     process.stdout.write(`${token}\n`);
   }
 
