@@ -38,6 +38,11 @@ export {
 } from './alerts/anomaly-detection';
 export { AlertProcessor, type AlertProcessorOptions } from './alerts/alert-processor';
 export { AlertWebhook, type AlertWebhookOptions } from './alerts/alert-webhook';
+export {
+  PostgresRevealBudget,
+  type RevealLimits,
+  revealBudgetMigrations,
+} from './reveal-budget/reveal-budget';
 export { AlertQueryError, type AlertErrorCode } from './alerts/alert.errors';
 export { accessAlertMigrations } from './alerts/access-alert.migrations';
 export { accessAlertsProjection } from './alerts/read-models/access-alerts/access-alerts.projection';

@@ -2,6 +2,7 @@ import {
   accessAlertMigrations,
   accessMigrations,
   accessTimelineMigrations,
+  revealBudgetMigrations,
 } from '@custodia/access';
 import { incidentMigrations } from '@custodia/audit';
 import { cryptoShreddingMigrations } from '@custodia/crypto-shredding';
@@ -36,6 +37,7 @@ export const openDataSource = async (url: string, applicationName: string): Prom
       ...accessMigrations,
       ...accessAlertMigrations,
       ...accessTimelineMigrations,
+      ...revealBudgetMigrations,
       IdempotencyKeys1796400000000,
       ...privacyMigrations,
       ...incidentMigrations,

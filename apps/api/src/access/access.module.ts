@@ -4,6 +4,7 @@ import {
   type BlindIndex,
   CUSTOMER_VIEWS,
   PostgresCustomerViews,
+  PostgresRevealBudget,
   preparedQueries,
 } from '@custodia/access';
 import { EVENT_STORE, type EventStore } from '@custodia/event-store';
@@ -16,12 +17,14 @@ import { ACCESS_LOG } from './access-log';
 import { AlertsController } from './alerts.controller';
 import { CustomerReadsController } from './customer-reads.controller';
 import { ExportController } from './export.controller';
-import { REVEAL_RATE_LIMITER, RevealRateLimiter } from './reveal-rate-limiter';
+import { REVEAL_BUDGET } from './reveal-budget';
 import { RevealController } from './reveal.controller';
 
-/** Reveals per user and hour; a user under offboarding notice gets far fewer. */
-const REVEALS_PER_HOUR = 30;
-const REVEALS_PER_HOUR_UNDER_NOTICE = 5;
+/**
+ * Values revealed per user and hour, one budget across every API process (PostgreSQL); a user
+ * under offboarding notice gets far fewer.
+ */
+const REVEAL_LIMITS = { perWindow: 30, perWindowUnderNotice: 5, windowMs: 3_600_000 };
 
 /** What each person sees of customers, and the record of every look, reveal and export. */
 @Module({
@@ -44,8 +47,9 @@ const REVEALS_PER_HOUR_UNDER_NOTICE = 5;
       },
     },
     {
-      provide: REVEAL_RATE_LIMITER,
-      useValue: new RevealRateLimiter(REVEALS_PER_HOUR, REVEALS_PER_HOUR_UNDER_NOTICE),
+      provide: REVEAL_BUDGET,
+      inject: [DATA_SOURCE],
+      useFactory: (dataSource: DataSource) => new PostgresRevealBudget(dataSource, REVEAL_LIMITS),
     },
   ],
   exports: [AccessAudit],

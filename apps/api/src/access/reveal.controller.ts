@@ -7,6 +7,7 @@ import {
   decideCustomerAccess,
   mayAccessCustomer,
   mayReveal,
+  type PostgresRevealBudget,
   rolesForPurpose,
 } from '@custodia/access';
 import type { FieldName, PurposeCatalog } from '@custodia/consent';
@@ -24,7 +25,7 @@ import { PURPOSE_CATALOG } from '../customers/purpose-catalog.provider';
 import { ProblemException } from '../http/problem-details';
 import { AccessAudit } from './access-audit.service';
 import { customerErased, customerNotFound, deniedProblem } from './access-problems';
-import { REVEAL_RATE_LIMITER, type RevealRateLimiter } from './reveal-rate-limiter';
+import { REVEAL_BUDGET } from './reveal-budget';
 import { RevealDto } from './reveal.dto';
 import { uuidParam } from '../http/uuid-param.pipe';
 
@@ -53,7 +54,7 @@ export class RevealController {
     @Inject(CUSTOMER_VIEWS) private readonly views: CustomerViews,
     @Inject(PURPOSE_CATALOG) private readonly catalog: PurposeCatalog,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(REVEAL_RATE_LIMITER) private readonly limiter: RevealRateLimiter,
+    @Inject(REVEAL_BUDGET) private readonly budget: PostgresRevealBudget,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly audit: AccessAudit,
   ) {
@@ -119,7 +120,7 @@ export class RevealController {
       });
     }
     const underNotice = actor.leavesAt !== undefined;
-    if (!this.limiter.tryTake(actor.userId, underNotice, fields.length, +this.clock.now())) {
+    if (!(await this.budget.tryTake(actor.userId, underNotice, fields.length, this.clock.now()))) {
       await this.audit.denied(who, 'reveal', id, 'RATE_LIMITED');
       throw new ProblemException({
         status: 429,
