@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { AllFilter, EventStore, Position, Subscription } from '@custodia/event-store';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
@@ -127,6 +128,9 @@ export class ProjectionRunner {
   start(): void {
     if (this.abort) return;
     const abort = new AbortController();
+    // Every projection waits on this one signal (a wake-up, a backoff, a lock retry), and the
+    // watcher too: more than Node's default of 10 listeners is expected, not a leak.
+    setMaxListeners(2 * this.workers.size + 2, abort.signal);
     this.abort = abort;
     this.removeMetricsSource = this.metrics.addSource(() =>
       [...this.workers.values()].map((w) => ({
