@@ -200,6 +200,8 @@ describe(`${TreeHeadSigner.name} on PostgreSQL`, () => {
 
   it('two signers appending after the same head: the later one returns the winner’s head', async () => {
     await appendSome(writer, 3, 'Thing-c');
+    // Visible first: a signer that sees nothing new signs nothing, and would never reach the gate.
+    await awaitVisible(writer, (await readLog(writer)).length);
     const slow = gated(openStore());
     const loser = signerOn(slow.store).signNow();
     await slow.arrived; // read the log, signed, about to append

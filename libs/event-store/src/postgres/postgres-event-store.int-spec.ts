@@ -99,6 +99,48 @@ describe(PostgresEventStore.name, () => {
       }
     });
 
+    it('is not held back by a transaction writing in another database, only by one here', async () => {
+      const elsewhere = await createTestDatabase('event_store_elsewhere');
+      /** A transaction with an id, left open, as a long write would be. */
+      const openWriter = async (url: string): Promise<Client> => {
+        const client = new Client({ connectionString: url });
+        await client.connect();
+        await client.query('BEGIN');
+        await client.query('SELECT pg_current_xact_id()');
+        return client;
+      };
+      const visible = async (streamId: string): Promise<number> =>
+        (await sut.readAll({ filter: { streamPrefixes: [streamId] } })).length;
+      try {
+        const other = await openWriter(elsewhere.url);
+        try {
+          const streamId = `Thing-${randomUUID()}`;
+          const { position } = await sut.append(streamId, [{ type: 'A', data: {} }]);
+          await waitUntilVisible(sut, position); // 10 s at most, though `other` stays open
+          expect(await visible(streamId)).toBe(1);
+        } finally {
+          await other.query('ROLLBACK');
+          await other.end();
+        }
+
+        const here = await openWriter(database.url);
+        const streamId = `Thing-${randomUUID()}`;
+        try {
+          await sut.append(streamId, [{ type: 'A', data: {} }]);
+          await sleep(300);
+          expect(await visible(streamId)).toBe(0); // it could still commit events behind this one
+        } finally {
+          await here.query('ROLLBACK');
+          await here.end();
+        }
+        const deadline = Date.now() + 10_000;
+        while ((await visible(streamId)) === 0 && Date.now() < deadline) await sleep(20);
+        expect(await visible(streamId)).toBe(1);
+      } finally {
+        await elsewhere.drop();
+      }
+    });
+
     it('reads in numeric transaction order across a change in the number of digits', async () => {
       // Text order would put transaction 100000 before 99999 and skip events for good.
       const [{ xid }] = await dataSource.query<{ xid: string }[]>(

@@ -119,8 +119,27 @@ export const READ_STREAM_BACKWARDS = `
   WHERE stream_id = $1 AND revision <= $2
   ORDER BY revision DESC LIMIT $3`;
 
-/** Only transactions older than every running one: nothing can still commit behind them. */
-const GAP_SAFE = `transaction_id < pg_snapshot_xmin(pg_current_snapshot())`;
+/**
+ * The oldest transaction that may still commit events into this database's log: the snapshot's
+ * xmin, except that a running transaction PostgreSQL shows connected to another database is
+ * skipped (it cannot write here, and a long one — a report, a migration, another application on
+ * the same server — would otherwise hold back every reader). A transaction not positively seen
+ * elsewhere (a hidden `backend_xid`, a prepared transaction) counts, as before; so does this
+ * session's own. Evaluated once per statement (an uncorrelated subquery).
+ */
+const HORIZON = `(
+  SELECT LEAST(
+    pg_snapshot_xmax(snap.s),
+    pg_current_xact_id_if_assigned(),
+    (SELECT min(running) FROM pg_snapshot_xip(snap.s) AS running
+      WHERE NOT EXISTS (
+        SELECT 1 FROM pg_stat_activity AS other
+        WHERE other.backend_xid = xid(running)
+          AND other.datid <> (SELECT oid FROM pg_database WHERE datname = current_database()))))
+  FROM (SELECT pg_current_snapshot() AS s) AS snap)`;
+
+/** Only transactions older than every running one here: nothing can still commit behind them. */
+const GAP_SAFE = `transaction_id < ${HORIZON}`;
 
 /** Shared by the READ_ALL variants; parameters are described at READ_ALL. */
 const readAllPage = (visible: string) => `
@@ -158,7 +177,7 @@ export const READ_ALL_WITH_HELD_BACK = `
       -- gets a sequential scan when statistics are missing, and reads the whole log to say no.
       (SELECT events.transaction_id FROM events
        ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1)
-        >= pg_snapshot_xmin(pg_current_snapshot()),
+        >= ${HORIZON},
       false) AS held_back
   ) AS held
   LEFT JOIN LATERAL (
