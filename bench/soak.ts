@@ -275,8 +275,17 @@ const main = async (): Promise<void> => {
     const minutes = Array.from({ length: Math.ceil(SECONDS / 60) }, (_, m) =>
       window(m * 60, (m + 1) * 60),
     ).filter((w) => w.length > 0);
-    const heapFloors = minutes.map((w) => Math.min(...w.map((s) => s.heapUsedBytes)));
-    const rssFloors = minutes.map((w) => Math.min(...w.map((s) => s.rssBytes)));
+    const floors = (pick: (s: Sample) => number): number[] =>
+      minutes.map((w) => Math.min(...w.map(pick)));
+    const heapFloors = floors((s) => s.heapUsedBytes);
+    /** Means of the first and last minute, trend after warm-up, maximum and floors, in MiB. */
+    const memory = (pick: (s: Sample) => number) => ({
+      firstMinuteMean: mib(mean(first.map(pick))),
+      lastMinuteMean: mib(mean(last.map(pick))),
+      slopePerMinuteAfterWarmup: perMinute(pick),
+      max: mib(Math.max(...samples.map(pick))),
+      floorPerMinute: floors(pick).map(mib),
+    });
     const summary = {
       seconds: SECONDS,
       ratePerSecond: RATE,
@@ -289,28 +298,18 @@ const main = async (): Promise<void> => {
         p99: Math.round(quantile(sorted, 0.99)),
         max: Math.round(sorted.at(-1) ?? Number.NaN),
       },
-      rssMiB: {
-        firstMinuteMean: mib(mean(first.map((s) => s.rssBytes))),
-        lastMinuteMean: mib(mean(last.map((s) => s.rssBytes))),
-        slopePerMinuteAfterWarmup: perMinute((s) => s.rssBytes),
-        max: mib(Math.max(...samples.map((s) => s.rssBytes))),
-        floorPerMinute: rssFloors.map(mib),
-      },
+      rssMiB: memory((s) => s.rssBytes),
       heapUsedMiB: {
-        firstMinuteMean: mib(mean(first.map((s) => s.heapUsedBytes))),
-        lastMinuteMean: mib(mean(last.map((s) => s.heapUsedBytes))),
-        slopePerMinuteAfterWarmup: perMinute((s) => s.heapUsedBytes),
-        max: mib(Math.max(...samples.map((s) => s.heapUsedBytes))),
-        floorPerMinute: heapFloors.map(mib),
+        ...memory((s) => s.heapUsedBytes),
         floorSlopePerMinute: mib(slope(heapFloors.map((y, m) => [m, y] as const))),
       },
       // Where an RSS rise comes from: the heap V8 keeps reserved, or memory outside the heap.
       heapTotalMiB: {
-        floorPerMinute: minutes.map((w) => mib(Math.min(...w.map((s) => s.heapTotalBytes)))),
+        floorPerMinute: floors((s) => s.heapTotalBytes).map(mib),
         slopePerMinuteAfterWarmup: perMinute((s) => s.heapTotalBytes),
       },
       externalMiB: {
-        floorPerMinute: minutes.map((w) => mib(Math.min(...w.map((s) => s.externalBytes)))),
+        floorPerMinute: floors((s) => s.externalBytes).map(mib),
         slopePerMinuteAfterWarmup: perMinute((s) => s.externalBytes),
       },
       projectionLagSeconds: {

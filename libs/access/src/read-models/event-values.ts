@@ -23,13 +23,10 @@ export const jsonValue = (value: unknown): string | null | undefined => {
   return plain === undefined || plain === null ? plain : JSON.stringify(plain);
 };
 
-/** A text value that is present (not erased, not empty). */
-export const isPresentText = (value: unknown): boolean =>
-  typeof value === 'string' && value.trim() !== '';
-
 /**
  * A note that is there, for a projection that `readsSealed`: a sealed envelope (the decider only
- * seals non-blank notes), or present text when the store keeps no envelopes. Whether the key
+ * seals non-blank notes), or non-blank text when the store keeps no envelopes. Whether the key
  * still opens it is the erasure's business: `CustomerErased` comes before any key is destroyed.
  */
-export const isPresentNote = (value: unknown): boolean => isEnvelope(value) || isPresentText(value);
+export const isPresentNote = (value: unknown): boolean =>
+  isEnvelope(value) || (typeof value === 'string' && value.trim() !== '');
