@@ -17,7 +17,6 @@ import { ACCESS_LOG } from './access-log';
 import { AlertsController } from './alerts.controller';
 import { CustomerReadsController } from './customer-reads.controller';
 import { ExportController } from './export.controller';
-import { REVEAL_BUDGET } from './reveal-budget';
 import { RevealController } from './reveal.controller';
 
 /**
@@ -47,7 +46,7 @@ const REVEAL_LIMITS = { perWindow: 30, perWindowUnderNotice: 5, windowMs: 3_600_
       },
     },
     {
-      provide: REVEAL_BUDGET,
+      provide: PostgresRevealBudget,
       inject: [DATA_SOURCE],
       useFactory: (dataSource: DataSource) => new PostgresRevealBudget(dataSource, REVEAL_LIMITS),
     },

@@ -7,7 +7,7 @@ import {
   decideCustomerAccess,
   mayAccessCustomer,
   mayReveal,
-  type PostgresRevealBudget,
+  PostgresRevealBudget,
   rolesForPurpose,
 } from '@custodia/access';
 import type { FieldName, PurposeCatalog } from '@custodia/consent';
@@ -25,7 +25,6 @@ import { PURPOSE_CATALOG } from '../customers/purpose-catalog.provider';
 import { ProblemException } from '../http/problem-details';
 import { AccessAudit } from './access-audit.service';
 import { customerErased, customerNotFound, deniedProblem } from './access-problems';
-import { REVEAL_BUDGET } from './reveal-budget';
 import { RevealDto } from './reveal.dto';
 import { uuidParam } from '../http/uuid-param.pipe';
 
@@ -54,7 +53,7 @@ export class RevealController {
     @Inject(CUSTOMER_VIEWS) private readonly views: CustomerViews,
     @Inject(PURPOSE_CATALOG) private readonly catalog: PurposeCatalog,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(REVEAL_BUDGET) private readonly budget: PostgresRevealBudget,
+    private readonly budget: PostgresRevealBudget,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly audit: AccessAudit,
   ) {
